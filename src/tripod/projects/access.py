@@ -1,0 +1,84 @@
+"""Who may see and change projects, and what project relations add to client and people visibility.
+
+A project is seen by: admins; its PM and members; the AM and account team of its client; the line managers of its
+members; the client's portal users (status view only). Changed by: admins and its PM. Created by: admins and PMs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tripod.core.access import grants_visibility, scope
+from tripod.identity.models import Role
+from tripod.people.access import line_person_ids
+from tripod.projects.models import Project
+
+
+@grants_visibility("projects.project")
+def _project_team(user: Any) -> Q | None:
+    if not user.is_internal:
+        return None
+    return (
+        Q(pm=user)
+        | Q(memberships__user=user)
+        | Q(client__owner_am=user)
+        | Q(client__account_team=user)
+        | Q(memberships__user__person__in=line_person_ids(user))
+    )
+
+
+@grants_visibility("projects.project")
+def _portal_projects(user: Any) -> Q | None:
+    if Role.CLIENT not in user.roles:
+        return None
+    return Q(client__portal_users__user=user)
+
+
+@grants_visibility("clients.client")
+def _clients_of_my_projects(user: Any) -> Q | None:
+    if not user.is_internal:
+        return None
+    return (
+        Q(projects__pm=user)
+        | Q(projects__memberships__user=user)
+        | Q(projects__memberships__user__person__in=line_person_ids(user))
+    )
+
+
+@grants_visibility("people.person")
+def _people_on_my_projects(user: Any) -> Q | None:
+    """The PM and co-members of a project, and the AM of its client, see who works on it (not their rates)."""
+    if not user.is_internal:
+        return None
+    on = "user__project_memberships__project__"
+    return (
+        Q(**{on + "pm": user})
+        | Q(**{on + "memberships__user": user})
+        | Q(**{on + "client__owner_am": user})
+        | Q(**{on + "client__account_team": user})
+    )
+
+
+def projects_visible_to(user: Any) -> QuerySet[Project]:
+    return scope(Project.objects.all(), user)
+
+
+def can_view_project(user: Any, project: Project) -> bool:
+    return projects_visible_to(user).filter(pk=project.pk).exists()
+
+
+def can_view_project_internals(user: Any, project: Project) -> bool:
+    """Risks, costs and people on the project: staff who may see it, never the client portal."""
+    return user.is_internal and can_view_project(user, project)
+
+
+def can_create_project(user: Any) -> bool:
+    return user.is_authenticated and user.is_active and user.has_role(Role.ADMIN, Role.PM)
+
+
+def can_edit_project(user: Any, project: Project) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_admin or (user.is_internal and project.pm_id == user.pk)
