@@ -27,11 +27,18 @@ class Client(TrackedModel):
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.STANDARD)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     owner_am = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="owned_clients",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_clients",
     )
     account_team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("account team"), blank=True, related_name="account_clients",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account team"),
+        blank=True,
+        related_name="account_clients",
     )
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[account_team])
 
@@ -60,10 +67,17 @@ class Contact(TrackedModel):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     role_in_decision_chain = models.CharField(
-        _("role in decision chain"), max_length=20, choices=DecisionRole.choices, default=DecisionRole.USER,
+        _("role in decision chain"),
+        max_length=20,
+        choices=DecisionRole.choices,
+        default=DecisionRole.USER,
     )
     reports_to = models.ForeignKey(
-        "self", verbose_name=_("reports to"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="reports",
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -81,7 +95,10 @@ class PortalUser(models.Model):
     """Binds a client-portal user to the one client whose projects they may see."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="portal",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="portal",
     )
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="portal_users")
     contact = models.ForeignKey(Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL)

@@ -166,7 +166,7 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("TRIPOD_LOCALE_DIR", PACKAGE_DIR / "locale"))]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
@@ -191,7 +191,7 @@ TRIPOD_ATTACHMENT_MAX_BYTES = int(os.environ.get("TRIPOD_ATTACHMENT_MAX_BYTES", 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail: console by default; EMAIL_BACKEND=smtp (or a dotted path) with EMAIL_HOST etc. for real mail.
-_email_backend = os.environ.get("EMAIL_BACKEND", "console")
+_email_backend = os.environ.get("EMAIL_BACKEND", "smtp" if PRODUCTION else "console")
 _email_backend = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -22,7 +22,6 @@ from tripod.core.errors import NotFound
 if TYPE_CHECKING:
     from tripod.identity.models import User
 
-M = TypeVar("M", bound=models.Model)
 Grant = Callable[["User"], Q | None]
 
 _grants: dict[str, list[Grant]] = defaultdict(list)
@@ -38,7 +37,7 @@ def grants_visibility(model_label: str) -> Callable[[Grant], Grant]:
     return register
 
 
-def scope(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+def scope[M: models.Model](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     """Restrict ``queryset`` to the records ``user`` may see: admins all, anonymous none, others by the
     union of the registered grants for the model."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -53,7 +52,7 @@ def scope(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
 
 
-def get_visible(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+def get_visible[M: models.Model](queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
     """Fetch one record only if ``user`` may see it; otherwise :class:`NotFound` (fetch and check never drift)."""
     try:
         return scope(queryset, user).get(**lookup)

@@ -16,11 +16,19 @@ from tripod.core.models import Calendar, TrackedModel
 class Team(TrackedModel):
     name = models.CharField(_("name"), max_length=150, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent team"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("lead"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_teams",
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -38,28 +46,54 @@ class Person(TrackedModel):
     """Someone on the firm's staff. Cost rate is confidential: the person's manager chain and admins only."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     name = models.CharField(_("name"), max_length=150)
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     manager = models.ForeignKey(
-        "self", verbose_name=_("manager"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
     )
     title = models.CharField(_("title"), max_length=150, blank=True)
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     leave_date = models.DateField(_("leave date"), null=True, blank=True)
     capacity_hours_week = models.DecimalField(
-        _("capacity (hours a week)"), max_digits=5, decimal_places=2, default=Decimal("40"),
+        _("capacity (hours a week)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("40"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     calendar = models.ForeignKey(
-        Calendar, verbose_name=_("calendar"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Calendar,
+        verbose_name=_("calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     cost_rate = models.DecimalField(
-        _("cost rate (per hour)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("cost rate (per hour)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     cost_currency = models.CharField(_("currency"), max_length=3, default="CNY")

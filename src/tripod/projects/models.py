@@ -27,21 +27,37 @@ class Project(TrackedModel):
     name = models.CharField(_("name"), max_length=200)
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="projects")
     pm = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("project manager"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="managed_projects",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("project manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_projects",
     )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, through="ProjectMember",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        blank=True,
+        through="ProjectMember",
         related_name="projects",
     )
     phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.INITIATING)
     calendar = models.ForeignKey(
-        Calendar, verbose_name=_("calendar"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Calendar,
+        verbose_name=_("calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     start = models.DateField(_("start"), null=True, blank=True)
     target_finish = models.DateField(_("target finish"), null=True, blank=True)
     budget = models.DecimalField(
-        _("budget"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)],
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     history = HistoricalRecords(excluded_fields=["updated_at"])
