@@ -47,8 +47,8 @@ def contacts_visible_to(user: Any) -> QuerySet[Contact]:
 
 
 def portal_client_id(user: Any) -> int | None:
-    """The client a portal user is bound to, or None for staff."""
-    if Role.CLIENT not in user.roles:
+    """The client a portal user is bound to, or None for staff and anonymous users."""
+    if not user.is_authenticated or Role.CLIENT not in user.roles:
         return None
     return PortalUser.objects.filter(user=user).values_list("client_id", flat=True).first()
 

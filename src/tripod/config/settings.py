@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "django_htmx",
     "simple_history",
     "django_tasks_db",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tripod.identity.middleware.BearerTokenMiddleware",
+    "tripod.core.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -162,6 +164,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Every spelling of a login (case, e-mail instead of username) counts against the same account.
+AXES_USERNAME_CALLABLE = "tripod.identity.lockout.lockout_username"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
@@ -185,6 +189,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Absolute links in e-mails (mentions, password reset) are built on this.
+TRIPOD_BASE_URL = os.environ.get("TRIPOD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Uploads: attachments are size-limited and type-checked in tripod.core.services.
 TRIPOD_ATTACHMENT_MAX_BYTES = int(os.environ.get("TRIPOD_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

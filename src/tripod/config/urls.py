@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +13,7 @@ urlpatterns = [
     path("clients/", include("tripod.clients.urls")),
     path("projects/", include("tripod.projects.urls")),
     path("people/", include("tripod.people.urls")),
+    path("collab/", include("tripod.core.collab_urls")),
     path("", include("tripod.core.urls")),
 ]
 
@@ -21,8 +21,3 @@ handler400 = "tripod.core.views.bad_request"
 handler403 = "tripod.core.views.permission_denied"
 handler404 = "tripod.core.views.page_not_found"
 handler500 = "tripod.core.views.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -71,7 +71,7 @@ def can_view_project(user: Any, project: Project) -> bool:
 
 def can_view_project_internals(user: Any, project: Project) -> bool:
     """Risks, costs and people on the project: staff who may see it, never the client portal."""
-    return user.is_internal and can_view_project(user, project)
+    return user.is_authenticated and user.is_internal and can_view_project(user, project)
 
 
 def can_create_project(user: Any) -> bool:

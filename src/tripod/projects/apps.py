@@ -8,4 +8,16 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        from tripod.projects import access  # noqa: F401  (registers the visibility grants)
+        from django.urls import reverse
+
+        from tripod.core.registry import register_record
+        from tripod.projects import access
+
+        register_record(
+            "projects.project",
+            visible=access.projects_visible_to,
+            url=lambda project: reverse("projects:detail", args=[project.pk]),
+            search_fields=("code", "name", "client__name"),
+            subtitle=lambda project: f"{project.client} · {project.get_phase_display()}",
+            select_related=("client",),
+        )
