@@ -16,12 +16,20 @@ class TrackedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -33,8 +41,12 @@ class BusinessEvent(models.Model):
     """An explicit, named business fact written by a service (status changed, requirement confirmed, ...)."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     verb = models.CharField(_("verb"), max_length=64)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -62,7 +74,11 @@ class Calendar(TrackedModel):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     base = models.ForeignKey(
-        "self", verbose_name=_("base calendar"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("base calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="derived",
     )
     working_hours = models.JSONField(_("working hours"), default=dict, blank=True)
@@ -142,3 +158,45 @@ class Attachment(TrackedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Notification(models.Model):
+    """Something a user should look at (they were @mentioned in a comment, ...); ``read_at`` is set once seen."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    verb = models.CharField(_("verb"), max_length=64)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.CharField(max_length=64)
+    target = GenericForeignKey("target_type", "target_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.verb} -> {self.user_id}"
