@@ -10,8 +10,10 @@ class ClientsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from tripod.clients import access
+        from tripod.clients import access, events
         from tripod.core.registry import register_record
+
+        events.register()
 
         register_record(
             "clients.client",

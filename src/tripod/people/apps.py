@@ -11,7 +11,9 @@ class PeopleConfig(AppConfig):
         from django.urls import reverse
 
         from tripod.core.registry import register_record
-        from tripod.people import access
+        from tripod.people import access, events
+
+        events.register()
 
         def confidential_fields(user, person):  # type: ignore[no-untyped-def]
             return () if access.can_view_cost_rate(user, person) else ("cost_rate", "cost_currency")

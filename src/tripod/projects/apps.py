@@ -11,7 +11,9 @@ class ProjectsConfig(AppConfig):
         from django.urls import reverse
 
         from tripod.core.registry import register_record
-        from tripod.projects import access
+        from tripod.projects import access, events
+
+        events.register()
 
         register_record(
             "projects.project",
