@@ -1,0 +1,44 @@
+"""Forms of the client pages. They only parse input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from tripod.clients.models import Client, Contact
+from tripod.core.htmx import RecordForm
+from tripod.identity.models import Role, User
+
+
+def account_managers(current_id: int | None = None) -> Any:
+    """Users who can own a client: active account managers (plus the current owner, so an edit keeps them)."""
+    condition = Q(is_active=True, role_grants__role=Role.AM)
+    if current_id:
+        condition |= Q(pk=current_id)
+    return User.objects.filter(pk__in=User.objects.filter(condition).values("pk")).order_by("display_name", "username")
+
+
+class ClientForm(RecordForm):
+    model = Client
+    record_fields = ("name", "industry", "tier", "status", "owner_am")
+    field_columns = {
+        "name": "col-md-8",
+        "industry": "col-md-4",
+        "tier": "col-md-4",
+        "status": "col-md-4",
+        "owner_am": "col-md-4",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_am"].queryset = account_managers(getattr(self.instance, "owner_am_id", None))
+
+
+class ContactForm(RecordForm):
+    model = Contact
+    record_fields = ("name", "title", "email", "phone", "role_in_decision_chain", "reports_to")
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reports_to"].queryset = Contact.objects.filter(client=client).order_by("name")

@@ -1,0 +1,55 @@
+"""Forms of the project pages. They only parse input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tripod.clients.selectors import client_list
+from tripod.core.htmx import RecordForm
+from tripod.identity.models import Role, User
+from tripod.projects.models import Project
+
+
+def users_with_role(role: str, current_id: int | None = None) -> Any:
+    condition = Q(is_active=True, role_grants__role=role)
+    if current_id:
+        condition |= Q(pk=current_id)
+    return User.objects.filter(pk__in=User.objects.filter(condition).values("pk")).order_by("display_name", "username")
+
+
+class ProjectForm(RecordForm):
+    model = Project
+    record_fields = ("code", "name", "client", "pm", "phase", "start", "target_finish", "budget", "currency")
+    field_columns = {
+        "code": "col-md-3",
+        "name": "col-md-9",
+        "start": "col-md-3",
+        "target_finish": "col-md-3",
+        "budget": "col-md-4",
+        "currency": "col-md-2",
+    }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A PM sees the clients of their projects, so the current client is always among the choices.
+        self.fields["client"].queryset = client_list(user=user)
+        self.fields["pm"].queryset = users_with_role(Role.PM, getattr(self.instance, "pm_id", None))
+        if self.instance is not None:
+            del self.fields["code"]  # the code is the project's identity; it does not change
+
+
+class MemberAddForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = (
+            User.objects.filter(is_active=True)
+            .exclude(role_grants__role=Role.CLIENT)
+            .exclude(project_memberships__project=project)
+        )
+        self.fields["user"].queryset = staff.order_by("display_name", "username")
