@@ -3,7 +3,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SHELL := /bin/bash
 
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv: the one on PATH, else the one `make uv` installs with pip (run as a module, wherever pip put it).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 # uv uses the pyenv Python 3.13 where there is one, else downloads its own.
 PYENV_313 := $(shell command -v pyenv >/dev/null 2>&1 && pyenv prefix 3.13 2>/dev/null | head -n1)
 ifneq ($(PYENV_313),)
@@ -17,7 +18,9 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/tripod_test_$(shell echo $$$$)
 .PHONY: run test env env-dev uv gettext chromium messages lint test-sqlite test-postgres clean
 
 uv:
-	@command -v uv >/dev/null 2>&1 || test -x "$(HOME)/.local/bin/uv" || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { echo "Installing uv"; \
+	  python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv \
+	  || python3 -m pip install --quiet --user --break-system-packages uv; }
 
 gettext:
 	@command -v msgfmt >/dev/null 2>&1 || { echo "Installing gettext (msgfmt)"; \
@@ -62,7 +65,7 @@ test-sqlite:
 test-postgres:
 	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || (command -v psql >/dev/null && psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1); then \
 	  echo "== tests on PostgreSQL"; \
-	  DATABASE_URL="$(TEST_PG_URL)" $(UV) run --frozen pytest -m "not e2e and not worker" -p no:cacheprovider; \
+	  DATABASE_URL="$(TEST_PG_URL)" $(UV) run --frozen pytest -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "PostgreSQL is required under CI=true but does not answer on 127.0.0.1:5432"; exit 1; \
 	else \

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from tripod.clients.access import clients_visible_to
+from tripod.clients.models import Client
 from tripod.core.access import grants_visibility, scope
 from tripod.identity.models import Role
 from tripod.people.access import line_person_ids
@@ -82,3 +84,14 @@ def can_edit_project(user: Any, project: Project) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return user.is_admin or (user.is_internal and project.pm_id == user.pk)
+
+
+def clients_for_new_projects(user: Any) -> QuerySet[Client]:
+    """Clients ``user`` may start (or move) a project for: admins any; PMs every active or prospect client plus
+    any client they can already see. Choosing a client by name does not make its record visible."""
+    if not can_create_project(user):
+        return Client.objects.none()
+    if user.is_admin:
+        return Client.objects.all()
+    visible = clients_visible_to(user).values("pk")
+    return Client.objects.filter(Q(status__in=[Client.Status.ACTIVE, Client.Status.PROSPECT]) | Q(pk__in=visible))

@@ -8,9 +8,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tripod.clients.selectors import client_list
+from tripod.clients.models import Client
 from tripod.core.htmx import RecordForm
 from tripod.identity.models import Role, User
+from tripod.projects.access import clients_for_new_projects
 from tripod.projects.models import Project
 
 
@@ -35,8 +36,9 @@ class ProjectForm(RecordForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # A PM sees the clients of their projects, so the current client is always among the choices.
-        self.fields["client"].queryset = client_list(user=user)
+        # The clients a project may be started for, plus the project's current client.
+        current = Client.objects.filter(pk=getattr(self.instance, "client_id", None))
+        self.fields["client"].queryset = (clients_for_new_projects(user) | current).order_by("name")
         self.fields["pm"].queryset = users_with_role(Role.PM, getattr(self.instance, "pm_id", None))
         if self.instance is not None:
             del self.fields["code"]  # the code is the project's identity; it does not change

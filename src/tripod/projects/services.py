@@ -9,7 +9,7 @@ from django.db import transaction
 from tripod.core.errors import Forbidden, ValidationFailed
 from tripod.core.services import business_event_record, tracked_create, versioned_update
 from tripod.identity.models import Role
-from tripod.projects.access import can_create_project, can_edit_project
+from tripod.projects.access import can_create_project, can_edit_project, clients_for_new_projects
 from tripod.projects.models import Project, ProjectMember
 
 PROJECT_EDITABLE = {"name", "client", "pm", "phase", "calendar", "start", "target_finish", "budget", "currency"}
@@ -25,6 +25,7 @@ def project_create(
     if unknown:
         raise TypeError(f"project_create got unknown fields {sorted(unknown)}")
     fields.setdefault("pm", actor if actor.has_role(Role.PM) else None)
+    _check_client(actor, client)
     project = tracked_create(
         Project, actor=actor, code=(code or "").strip(), name=(name or "").strip(), client=client, **fields
     )
@@ -41,6 +42,8 @@ def project_update(*, actor: Any, project: Project, version: int | None, **chang
     unknown = set(changes) - PROJECT_EDITABLE
     if unknown:
         raise TypeError(f"project_update got unknown fields {sorted(unknown)}")
+    if "client" in changes and changes["client"] != project.client:
+        _check_client(actor, changes["client"])
     project, changed = versioned_update(project, actor=actor, version=version, changes=changes)
     if "phase" in changed:
         old, new = changed["phase"]
@@ -67,6 +70,13 @@ def project_member_remove(*, actor: Any, project: Project, user: Any) -> None:
     deleted, _ = ProjectMember.objects.filter(project=project, user=user).delete()
     if deleted:
         business_event_record(actor=actor, verb="project.member_removed", target=project, data={"user": user.pk})
+
+
+def _check_client(actor: Any, client: Any) -> None:
+    if client is not None and not clients_for_new_projects(actor).filter(pk=client.pk).exists():
+        from django.utils.translation import gettext
+
+        raise ValidationFailed({"client": [gettext("Projects can be started only for active or prospect clients.")]})
 
 
 def _not_staff_message() -> str:
