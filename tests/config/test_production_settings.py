@@ -16,8 +16,12 @@ PROD = {
 }
 
 
+# What the test process itself may have set must not colour the production check.
+IGNORED_ENV = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TRIPOD_ENV", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _tripod(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TRIPOD_ENV"}}
+    clean = {k: v for k, v in os.environ.items() if k not in IGNORED_ENV}
     return subprocess.run(
         [sys.executable, "-m", "tripod.cli", *args],
         env={**clean, "TRIPOD_VAR_DIR": str(tmp_path), **env},

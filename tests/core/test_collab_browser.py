@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from django.test import Client as DjangoClient
@@ -12,24 +11,6 @@ from tripod.core.models import Attachment, Comment
 from tripod.core.timeline import timeline_panel_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("registry"), pytest.mark.urls("tests.core.urls")]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("TRIPOD_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture
-def page(live_server):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 def login(page, live_server, user):
