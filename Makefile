@@ -27,7 +27,7 @@ gettext:
 	  (apt-get update -qq && apt-get install -y -qq gettext) >/dev/null || { echo "gettext is needed: install it (apt-get install gettext)"; exit 1; }; }
 
 env: uv gettext
-	$(UV) sync --frozen --no-dev
+	$(UV) sync --frozen --no-dev --inexact
 	$(TRIPOD) compilemessages --ignore=.venv -v0
 
 env-dev: uv gettext
