@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tripod.identity.middleware.BearerTokenMiddleware",
+    "tripod.api.middleware.ApiMethodNotAllowedMiddleware",
     "tripod.core.middleware.UserTimeZoneMiddleware",
     "tripod.core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
