@@ -57,3 +57,46 @@ def test_tokens_can_be_revoked_but_not_added(staff_client: Client, member: User)
     assert response.status_code == 302
     assert api_token_authenticate(raw) is None
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_client_role_beside_a_staff_role(admin_client_for_roles):
+    http, user = admin_client_for_roles
+    response = http.post(
+        f"/admin/identity/user/{user.pk}/change/",
+        {
+            "username": user.username,
+            "email": user.email,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "role_grants-TOTAL_FORMS": "2",
+            "role_grants-INITIAL_FORMS": "0",
+            "role_grants-MIN_NUM_FORMS": "0",
+            "role_grants-MAX_NUM_FORMS": "1000",
+            "role_grants-0-role": "client",
+            "role_grants-1-role": "pm",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot hold any other role" in response.content.decode()
+    assert not user.role_grants.exists()
+
+
+@pytest.fixture
+def admin_client_for_roles(client):
+    from tripod.identity.models import Role, RoleGrant, User
+
+    boss = User.objects.create_superuser(username="boss", email="boss@example.test", password="x-pass-123456")
+    RoleGrant.objects.create(user=boss, role=Role.ADMIN)
+    client.force_login(boss)
+    user = User.objects.create_user(username="mixed", email="mixed@example.test", password="x-pass-123456")
+    return client, user
+
+
+def test_a_client_login_is_never_staff():
+    from tripod.identity.models import Role, User
+
+    user = User(username="odd", is_active=True)
+    user.__dict__["roles"] = frozenset({Role.CLIENT, Role.PM})
+    assert not user.is_internal

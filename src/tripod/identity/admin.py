@@ -2,17 +2,35 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tripod.core.errors import ValidationFailed
 from tripod.identity.models import ApiToken, RoleGrant, User
-from tripod.identity.services import api_token_revoke
+from tripod.identity.services import api_token_revoke, roles_check
+
+
+class RoleGrantFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        roles = {
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")
+        }
+        try:
+            roles_check(roles)
+        except ValidationFailed as exc:
+            raise ValidationError([str(m) for m in exc.errors["role"]]) from exc
 
 
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
+    formset = RoleGrantFormSet
     extra = 1
     fields = ("role", "granted_at")
     readonly_fields = ("granted_at",)

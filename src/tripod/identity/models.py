@@ -71,8 +71,9 @@ class User(AbstractUser):
 
     @property
     def is_internal(self) -> bool:
-        """Staff of the firm (any role but client)."""
-        return self.is_active and bool(self.roles - {Role.CLIENT})
+        """Staff of the firm: holds a role, and not the client role (a portal login never counts as staff, even if
+        it was wrongly given another role too)."""
+        return self.is_active and bool(self.roles) and Role.CLIENT not in self.roles
 
 
 class RoleGrant(models.Model):

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tripod.core.errors import Forbidden, NotFound, ValidationFailed
 from tripod.core.services import business_event_record
 from tripod.identity.access import can_revoke_api_token, can_use_api_tokens
-from tripod.identity.models import ApiToken, User
+from tripod.identity.models import ApiToken, Role, User
 from tripod.identity.tokens import token_generate, token_hash, token_prefix
 
 MAX_ACTIVE_TOKENS = 50
@@ -83,3 +84,9 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def roles_check(roles: set[str] | frozenset[str]) -> None:
+    """The client role is held alone: a portal login is never also a member of staff."""
+    if Role.CLIENT in roles and len(roles) > 1:
+        raise ValidationFailed({"role": [gettext("A client-portal user cannot hold any other role.")]})
