@@ -34,7 +34,10 @@ def regenerated_catalogue(tmp_path_factory) -> Path:
     env = {**os.environ, "TRIPOD_LOCALE_DIR": str(copy / "locale"), "TRIPOD_VAR_DIR": str(copy.parent / "var")}
     subprocess.run(
         [sys.executable, "-m", "tripod.cli", "makemessages", "-l", "zh_Hans", "--no-obsolete", "-v0"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 

@@ -67,6 +67,7 @@ def random_project(
     calendars: bool = True,
     summaries: bool = False,
     summary_start_links: bool = True,
+    progress: bool = False,
     max_preds: int = 3,
 ) -> Project:
     """A random plan with every link type, every lag kind, the constraints and calendar exceptions."""
@@ -114,7 +115,30 @@ def random_project(
     project = Project(start=START, calendar=1, calendars=cals, tasks=tasks, links=links, name=f"random {seed}")
     if summaries:
         _add_summaries(project, rng, summary_start_links)
+    if progress:
+        _add_progress(project.tasks, project.links, rng)
     return project
+
+
+def _add_progress(tasks: list[Task], links: list[Link], rng: random.Random) -> None:
+    """Actual dates on a few tasks without predecessors: some finished, some half done."""
+    with_preds = {link.succ for link in links}
+    for task in tasks:
+        if task.uid in with_preds or task.parent is not None or task.kind is not TaskKind.TASK:
+            continue
+        if task.duration == 0 or rng.random() > 0.3:
+            continue
+        task.constraint, task.constraint_date = ConstraintType.ASAP, None
+        task.actual_start = START
+        if rng.random() < 0.5:
+            days = max(1, round(task.duration / 480))
+            finish = START + timedelta(days=days - 1)
+            while finish.weekday() >= 5:
+                finish += timedelta(days=1)
+            task.actual_finish = finish.replace(hour=17)
+            task.percent_complete = 100.0
+        else:
+            task.percent_complete = 50.0
 
 
 def _add_summaries(project: Project, rng: random.Random, start_links: bool) -> None:

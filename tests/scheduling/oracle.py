@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,8 +11,10 @@ from pathlib import Path
 from tripod.scheduling import Project, Schedule, read_mspdi, schedule
 from tripod.scheduling.calendars import CalendarSet
 
-TESTDATA = Path("/work/shared/testdata/mspdi")
-FIELDS = ("early_start", "early_finish", "late_start", "late_finish", "total_slack", "critical")
+# The shared test data sit beside the checkout (../shared), as on CI; TRIPOD_SHARED_DIR points elsewhere.
+SHARED = Path(os.environ.get("TRIPOD_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
+TESTDATA = SHARED / "testdata" / "mspdi"
+FIELDS = ("early_start", "early_finish", "late_start", "late_finish", "total_slack", "free_slack", "critical")
 _TAGS = {
     "early_start": "EarlyStart",
     "early_finish": "EarlyFinish",
@@ -32,7 +35,7 @@ class Diff:
 
 
 def saved_values(path: Path) -> dict[int, dict[str, object]]:
-    """Per task uid: Project's saved early / late dates, total slack (minutes) and critical flag."""
+    """Per task uid: Project's saved early / late dates, total and free slack (minutes), critical flag."""
     root = ET.parse(path).getroot()  # noqa: S314 - the shared oracle files, not user input
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
     out: dict[int, dict[str, object]] = {}
@@ -46,6 +49,7 @@ def saved_values(path: Path) -> dict[int, dict[str, object]]:
             continue
         row: dict[str, object] = {k: datetime.fromisoformat(text(t) or "") for k, t in _TAGS.items()}
         row["total_slack"] = float(text("TotalSlack") or 0) / 10
+        row["free_slack"] = float(text("FreeSlack") or 0) / 10
         row["critical"] = text("Critical") == "1"
         out[int(text("UID") or -1)] = row
     return out
@@ -69,7 +73,7 @@ def compare(path: Path, project: Project | None = None, result: Schedule | None 
                 same = mine == theirs or (
                     not task.elapsed and cals.working_seconds(cal, min(mine, theirs), max(mine, theirs)) == 0
                 )
-            elif name == "total_slack":
+            elif name in ("total_slack", "free_slack"):
                 same = abs(float(mine) - float(theirs)) < 0.05  # type: ignore[arg-type]
             else:
                 same = mine == theirs

@@ -196,6 +196,25 @@ def test_link_from_task_to_its_own_summary_is_a_cycle() -> None:
         schedule(project(tasks, [link(11, 10)]))
 
 
+def test_loop_of_summary_tasks_is_an_error() -> None:
+    tasks = [task(1, 1, parent=2), task(2, 1, parent=1), task(3)]
+    with pytest.raises(ModelError, match="form a loop"):
+        schedule(project(tasks))
+
+
+def test_nested_summaries_roll_up() -> None:
+    tasks = [
+        task(1, 0, kind=TaskKind.SUMMARY),
+        task(2, 0, kind=TaskKind.SUMMARY, parent=1),
+        task(3, 2, parent=2),
+        task(4, 3, parent=1),
+    ]
+    r = schedule(project(tasks, [link(3, 4)]))
+    assert dates(r, 2) == (at(8, 8), at(9, 17))
+    assert dates(r, 1) == (at(8, 8), at(12, 17))
+    assert r[1].critical and r[2].critical
+
+
 def test_manual_task_keeps_its_dates() -> None:
     manual = task(2, 1, manual=True, start=at(9, 8), finish=at(9, 17))
     r = schedule(project([task(1, 3), manual], [link(1, 2)]))

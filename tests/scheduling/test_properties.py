@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tripod.scheduling import CycleError, Link, LinkType, Project, Task, TaskKind, schedule
+from tripod.scheduling import CycleError, LagUnit, Link, LinkType, Project, Task, TaskKind, schedule
 from tripod.scheduling.calendars import CalendarSet, to_seconds
 
-from .networks import START, holiday_calendar
+from .networks import START, holiday_calendar, second_calendar
 
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=60, deadline=None, database=None)  # no .hypothesis/ directory in the tree
 
 
 @st.composite
@@ -61,6 +61,53 @@ def test_every_link_is_satisfied(project: Project) -> None:
             assert finish_s >= finish_p + lag or start_s == pos(cals, project.start)
         else:
             assert finish_s >= start_p + lag
+
+
+@st.composite
+def mixed_networks(draw: st.DrawFn) -> Project:
+    """Tasks on two calendars, with working, elapsed and percent lags."""
+    project = draw(networks())
+    project.calendars[2] = second_calendar()
+    for task in project.tasks:
+        if draw(st.booleans()):
+            task.calendar = 2
+    for link in project.links:
+        unit = draw(st.sampled_from(list(LagUnit)))
+        link.lag_unit = unit
+        if unit is LagUnit.PERCENT:
+            link.lag = draw(st.sampled_from([25.0, 50.0, 100.0]))
+        elif unit is LagUnit.ELAPSED:
+            link.lag = draw(st.sampled_from([-1440.0, 0.0, 720.0, 2880.0]))
+    return project
+
+
+@FAST
+@given(mixed_networks())
+def test_links_hold_across_calendars_and_lag_kinds(project: Project) -> None:
+    """Each successor date is at least the predecessor date plus the lag, in the successor's calendar."""
+    result = schedule(project)
+    cals = CalendarSet(project.calendars, project.start)
+    tasks = {t.uid: t for t in project.tasks}
+    start = to_seconds(project.start)
+    for link in project.links:
+        p, s = result[link.pred], result[link.succ]
+        succ_cal = cals.index(tasks[link.succ].calendar or project.calendar)
+        base = to_seconds(p.early_finish if link.type in (LinkType.FS, LinkType.FF) else p.early_start)
+        mine = to_seconds(s.early_start if link.type in (LinkType.FS, LinkType.SS) else s.early_finish)
+        duration = round(tasks[link.succ].duration * 60)
+        if link.lag_unit is LagUnit.ELAPSED and link.type in (LinkType.FF, LinkType.SF) and duration:
+            # Project takes the successor's duration off first, then adds the elapsed lag.
+            mine = to_seconds(s.early_start)
+            needed = succ_cal.index(succ_cal.start_at(succ_cal.index(base) - duration) + round(link.lag * 60))
+        elif link.lag_unit is LagUnit.ELAPSED:
+            needed = succ_cal.index(base + round(link.lag * 60))
+        elif link.lag_unit is LagUnit.PERCENT:
+            needed = succ_cal.index(base) + round(tasks[link.pred].duration * 60 * link.lag / 100)
+        else:
+            needed = succ_cal.index(base) + round(link.lag * 60)
+        if link.type is LinkType.FF and to_seconds(s.early_start) == succ_cal.start_at(succ_cal.index(start)):
+            continue  # FF never starts a task before the project start
+        assert succ_cal.index(mine) >= needed, (link, p, s)
 
 
 @FAST

@@ -34,6 +34,10 @@ def main(argv: list[str]) -> int:
     except (MspdiError, SchedulingError) as exc:
         print(f"tripod schedule: {args.file}: {exc}", file=sys.stderr)
         return 2
+    except (ValueError, OverflowError, ArithmeticError) as exc:
+        # Values the reader accepted but that lead nowhere (dates beyond the calendar's range).
+        print(f"tripod schedule: {args.file}: cannot be scheduled: {exc}", file=sys.stderr)
+        return 2
     if args.timing:
         print(f"schedule_seconds={elapsed:.6f}", file=sys.stderr)
     if args.json:

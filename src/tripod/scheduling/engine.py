@@ -9,30 +9,32 @@ the end of the previous one). Lags are counted in the successor's calendar, as M
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from tripod.scheduling.calendars import CalendarSet, WorkIndex, from_seconds, to_seconds
+from tripod.scheduling.calendars import CalendarSet, WorkIndex, to_seconds
+from tripod.scheduling.codes import (
+    ALAP,
+    ASAP,
+    BIG,
+    CONSTRAINT_CODES,
+    ELAPSED_LAG,
+    FF,
+    FNET,
+    FNLT,
+    FS,
+    MFO,
+    MSO,
+    SF,
+    SNET,
+    SNLT,
+    SS,
+    UNKNOWN_GAP,
+)
 from tripod.scheduling.errors import ModelError
 from tripod.scheduling.model import ConstraintType, Project, Task, TaskKind
-from tripod.scheduling.network import ELAPSED_LAG, Network, build_network
-from tripod.scheduling.results import Schedule, TaskSchedule
-
-FS, SS, FF, SF = 0, 1, 2, 3
-_NONE = 0
-_ASAP, _ALAP, _SNET, _SNLT, _FNET, _FNLT, _MSO, _MFO = range(8)
-_CONSTRAINT_CODES = {
-    ConstraintType.ASAP: _ASAP,
-    ConstraintType.ALAP: _ALAP,
-    ConstraintType.SNET: _SNET,
-    ConstraintType.SNLT: _SNLT,
-    ConstraintType.FNET: _FNET,
-    ConstraintType.FNLT: _FNLT,
-    ConstraintType.MSO: _MSO,
-    ConstraintType.MFO: _MFO,
-}
-_BIG = 1 << 62
+from tripod.scheduling.network import Network, build_network
+from tripod.scheduling.report import build_schedule
+from tripod.scheduling.results import Schedule
 
 
 def schedule(project: Project) -> Schedule:
@@ -42,7 +44,7 @@ def schedule(project: Project) -> Schedule:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _Scheduler(project).run()
+        return SchedulingRun(project).run()
     finally:
         if paused:
             gc.enable()
@@ -55,7 +57,7 @@ class _Driven:
     parts: list[tuple[WorkIndex, int]] = field(default_factory=list)
 
 
-class _Scheduler:
+class SchedulingRun:
     """One scheduling run over one project."""
 
     def __init__(self, project: Project) -> None:
@@ -75,10 +77,34 @@ class _Scheduler:
             if task.parent is not None and task.parent in by_uid:
                 children.setdefault(task.parent, []).append(task.uid)
         self.children = children
+        self.depth = self._depths()
         self.leaves = [t for t in active if t.uid not in children]
         self.summary_uids = [t.uid for t in active if t.uid in children]
         self.leaf_members = self._leaf_members()
         self.start_s = to_seconds(project.start)
+
+    def _depths(self) -> dict[int, int]:
+        """Outline depth of every active task; a loop of parents is an error."""
+        by_uid = self.by_uid
+        depth: dict[int, int] = {}
+        for uid, task in by_uid.items():
+            if task.parent is None or task.parent not in by_uid:
+                depth[uid] = 0
+                continue
+            chain: list[int] = []
+            seen: set[int] = set()
+            current: int | None = uid
+            while current is not None and current in by_uid and current not in depth:
+                if current in seen:
+                    raise ModelError(f"task {current}: its summary tasks form a loop")
+                seen.add(current)
+                chain.append(current)
+                current = by_uid[current].parent
+            level = depth[current] if current is not None and current in depth else -1
+            for member in reversed(chain):
+                level += 1
+                depth[member] = level
+        return depth
 
     def _leaf_members(self) -> dict[int, list[int]]:
         """Leaf tasks under each summary, found iteratively in outline order."""
@@ -99,6 +125,7 @@ class _Scheduler:
     # ------------------------------------------------------------------ preparation
 
     def _prepare(self) -> None:
+        """Per task: calendar, duration, progress, constraint, resources; then the network."""
         project = self.project
         leaves = self.leaves
         n = len(leaves)
@@ -118,7 +145,7 @@ class _Scheduler:
         self.dur: list[int] = [round(t.duration * 60) if t.duration > 0 else 0 for t in leaves]
         self.rem: list[int] = list(self.dur)
         self.done: list[int] = [0] * n
-        self.kind: list[int] = [_ASAP] * n
+        self.kind: list[int] = [ASAP] * n
         self.cpos: list[int] = [0] * n
         self.cinst: list[int] = [0] * n
         self.milestone: list[bool] = [False] * n
@@ -151,17 +178,21 @@ class _Scheduler:
         # A plain task is scheduled by its links alone: no progress, manual dates, resources, date
         # constraint, milestone instant, status date or summary link above it.
         ancestors = self.net.ancestors
-        no_status = project.status_date is None
-        self.plain = [
-            no_status
-            and not self.started[i]
-            and not self.manual[i]
-            and not self.milestone[i]
-            and self.kind[i] <= _ALAP
-            and i not in self.driven
-            and i not in ancestors
-            for i in range(n)
-        ]
+        if project.status_date is not None:
+            self.plain = [False] * n
+        elif not special and not ancestors:
+            self.plain = [True] * n
+        else:
+            started, manual, milestone, kind, driven = self.started, self.manual, self.milestone, self.kind, self.driven
+            self.plain = [
+                not started[i]
+                and not manual[i]
+                and not milestone[i]
+                and kind[i] <= ALAP
+                and i not in driven
+                and i not in ancestors
+                for i in range(n)
+            ]
         size = len(self.net.uids)
         self.node_cal = self.cal + [self.pcal] * (size - n)
         self.es = [0] * size
@@ -171,7 +202,9 @@ class _Scheduler:
         self.lsc = [0] * size
         self.alap_pass = False
         self.minst: dict[int, int] = {}
+        self.free_gap = [UNKNOWN_GAP] * size
         self.finst: dict[int, int] = {}
+        self.sinst: dict[int, int] = {}
 
     def _prepare_task(
         self,
@@ -204,13 +237,16 @@ class _Scheduler:
         self.finished[i] = finished
         self.milestone[i] = task.is_milestone or (dur == 0 and task.kind is not TaskKind.SUMMARY)
         self.manual[i] = task.manual and task.start is not None and task.finish is not None
-        code = _CONSTRAINT_CODES[task.constraint]
-        if code not in (_ASAP, _ALAP) and task.constraint_date is None:
+        code = CONSTRAINT_CODES[task.constraint]
+        if code not in (ASAP, ALAP) and task.constraint_date is None:
             raise ModelError(f"task {task.uid}: constraint {task.constraint} needs a date")
         self.kind[i] = code
         cinst = to_seconds(task.constraint_date) if task.constraint_date is not None else 0
         self.cinst[i] = cinst
         self.cpos[i] = cal.index(cinst) if task.constraint_date is not None else 0
+        # Work resources drive the dates, unless the task has its own calendar (Project intersects
+        # the two; with the same hours the dates are the same), a fixed duration, progress or
+        # manual dates.
         if (
             parts
             and task.calendar is None
@@ -219,8 +255,6 @@ class _Scheduler:
             and not started
             and not self.manual[i]
         ):
-            # A task on its own calendar follows that calendar (Project intersects it with the
-            # resources' calendars; with the same hours the dates are the same).
             d = _Driven()
             for cal_uid, units, work, contoured in parts:
                 seconds = dur if contoured else round(work * 60 / units)
@@ -230,6 +264,7 @@ class _Scheduler:
     # ------------------------------------------------------------------ forward pass
 
     def _forward(self) -> None:
+        """Early start and finish of every task, in topological order."""
         net = self.net
         n = net.leaves
         es, ef, ls, lf = self.es, self.ef, self.ls, self.lf
@@ -243,9 +278,10 @@ class _Scheduler:
         alap = self.alap_pass
         status = to_seconds(self.project.status_date) if self.project.status_date is not None else None
         start_pos: dict[int, int] = {}
-        minst, finst = self.minst, self.finst
+        minst, finst, sinst = self.minst, self.finst, self.sinst
         minst.clear()
         finst.clear()
+        sinst.clear()
         plain = self.plain
         pcal = self.pcal
         sp_p = pcal.index(start_s)
@@ -258,7 +294,7 @@ class _Scheduler:
                 e = sp
                 p_edges = preds[node]
                 if p_edges:
-                    e = -_BIG
+                    e = -BIG
                     for p, code, lk, lag in p_edges:
                         if lk or cal[p] is not c:
                             v = self._early_bound(p, code, lk, lag, c, d, False)
@@ -296,9 +332,9 @@ class _Scheduler:
             sp = self._position(c, start_s, start_pos)
             p_edges = preds[node]
             if p_edges:
-                best = -_BIG
+                best = -BIG
                 for p, code, lk, lag in p_edges:
-                    late = alap and p < n and kind[p] == _ALAP and kind[node] != _ALAP
+                    late = alap and p < n and kind[p] == ALAP and kind[node] != ALAP
                     if cal[p] is not c or lk == ELAPSED_LAG:
                         v = self._early_bound(p, code, lk, lag, c, d, late)
                     elif code == FS:
@@ -314,13 +350,13 @@ class _Scheduler:
                     if v > best:
                         best = v
                 e = best
-            elif k == _SNET:
+            elif k == SNET:
                 e = cpos[node]
-            elif k == _FNET:
+            elif k == FNET:
                 e = cpos[node] - d
             else:
                 e = sp
-            if k > _ALAP:
+            if k > ALAP:
                 e = _early_start_constraint(k, e, cpos[node], d, honor)
             if status is not None:
                 st = c.index(status)
@@ -332,8 +368,8 @@ class _Scheduler:
             es[node] = e
             ef[node] = e + d
             if d == 0 and self.milestone[node]:
-                minst[node] = finst[node] = self._milestone_instant(node, e, c, sp)
-            elif (k == _MFO or (k == _FNET and not p_edges)) and e + d == cpos[node]:
+                minst[node] = finst[node] = sinst[node] = self._milestone_instant(node, e, c, sp)
+            elif (k == MFO or (k == FNET and not p_edges)) and e + d == cpos[node]:
                 # The finish is the constraint date itself, even when that is not working time.
                 finst[node] = self.cinst[node]
 
@@ -352,11 +388,11 @@ class _Scheduler:
         last: int | None = None
         for m in self.net.members[node]:
             cm = cal[m]
-            if alap and kind[m] == _ALAP:
+            if alap and kind[m] == ALAP:
                 si = cm.finish_at(ls[m]) if self.milestone[m] else cm.start_at(ls[m])
                 fi = cm.finish_at(lf[m])
             else:
-                si = self.minst.get(m) or cm.start_at(es[m])
+                si = self.sinst.get(m) or cm.start_at(es[m])
                 fi = self.finst.get(m) or cm.finish_at(ef[m])
             if first is None or si < first:
                 first = si
@@ -366,7 +402,7 @@ class _Scheduler:
         if first is None or last is None:
             return
         es[node], ef[node] = c.index(first), c.index(last)
-        self.minst[node], self.finst[node] = first, last
+        self.sinst[node], self.finst[node] = first, last
 
     def _early_bound(self, p: int, code: int, lk: int, lag: int, c: WorkIndex, d: int, late: bool) -> int:
         """Earliest start a link allows when the calendars differ or the lag is elapsed.
@@ -381,7 +417,7 @@ class _Scheduler:
             start_i = cp.finish_at(self.ls[p]) if self.milestone[p] else cp.start_at(self.ls[p])
             finish_i = cp.finish_at(self.lf[p])
         else:
-            start_i = self.minst.get(p) or cp.start_at(self.es[p])
+            start_i = self.sinst.get(p) or cp.start_at(self.es[p])
             finish_i = self.finst.get(p) or cp.finish_at(self.ef[p])
         t = finish_i if code in (FS, FF) else start_i
         if code in (FS, SS):
@@ -396,17 +432,17 @@ class _Scheduler:
         Microsoft Project shows a milestone that follows a task at that task's finish (17:00), not at
         the next morning; the instant matters for elapsed lags and other calendars.
         """
-        es, ef, cal, minst, finst = self.es, self.ef, self.node_cal, self.minst, self.finst
+        es, ef, cal, finst = self.es, self.ef, self.node_cal, self.finst
         best: int | None = None
         n, kind = self.net.leaves, self.kind
         for p, code, lk, lag in self.net.preds[node]:
             cp = cal[p]
             finish = code in (FS, FF)
-            if self.alap_pass and p < n and kind[p] == _ALAP and kind[node] != _ALAP:
+            if self.alap_pass and p < n and kind[p] == ALAP and kind[node] != ALAP:
                 late_start = cp.finish_at(self.ls[p]) if self.milestone[p] else cp.start_at(self.ls[p])
                 base = cp.finish_at(self.lf[p]) if finish else late_start
             else:
-                base = (finst.get(p) or cp.finish_at(ef[p])) if finish else (minst.get(p) or cp.start_at(es[p]))
+                base = (finst.get(p) or cp.finish_at(ef[p])) if finish else (self.sinst.get(p) or cp.start_at(es[p]))
             if lk == ELAPSED_LAG:
                 t = base + lag
             elif lag:
@@ -416,19 +452,24 @@ class _Scheduler:
             if best is None or t > best:
                 best = t
         if best is None or c.index(best) != e:
-            best = c.start_at(e) if e == sp or self.kind[node] in (_SNET, _SNLT, _MSO) else c.finish_at(e)
+            if self.kind[node] > ALAP and e == self.cpos[node]:
+                return self.cinst[node]  # placed by its constraint: at the constraint's instant
+            best = c.start_at(e) if e == sp else c.finish_at(e)
         start = c.start_at(e)
         return best if best == c.finish_at(e) else start
 
     def _forward_progress(self, node: int, task: Task, c: WorkIndex, status: int | None) -> None:
         """A started task: completed work stays; the rest follows the actual start (or the status date)."""
+        # Links from it use the actual instants, even outside working time.
         if task.actual_start is not None:
-            e = c.index(to_seconds(task.actual_start))
+            self.sinst[node] = to_seconds(task.actual_start)
+            e = c.index(self.sinst[node])
         else:
             e = c.index(to_seconds(task.actual_finish)) - self.dur[node]  # type: ignore[arg-type]
         self.es[node] = e
         if task.actual_finish is not None:
-            self.ef[node] = c.index(to_seconds(task.actual_finish))
+            self.finst[node] = to_seconds(task.actual_finish)
+            self.ef[node] = c.index(self.finst[node])
             return
         resume = e + self.done[node]
         if status is not None:
@@ -436,7 +477,7 @@ class _Scheduler:
             if resume < st:
                 resume = st
         f = resume + self.rem[node]
-        if self.kind[node] == _FNET and f < self.cpos[node]:
+        if self.kind[node] == FNET and f < self.cpos[node]:
             f = self.cpos[node]
         self.ef[node] = f
 
@@ -467,6 +508,7 @@ class _Scheduler:
         return max(instants)
 
     def _backward(self, finish_s: int) -> None:
+        """Late finish and start of every task from the project finish, in reverse order."""
         net = self.net
         n = net.leaves
         es, ef, ls, lf, lsc = self.es, self.ef, self.ls, self.lf, self.lsc
@@ -474,14 +516,15 @@ class _Scheduler:
         dur, rem = self.dur, self.rem
         kind, cpos = self.kind, self.cpos
         succs = net.succs
-        finished = self.finished
+        finished, started = self.finished, self.started
         manual = self.manual
         ancestors = net.ancestors
         earliest: dict[int, int] = {}
         for node, members in net.members.items():
             # Compared as instants: the tasks under a summary may be on different calendars.
-            earliest[node] = min(members, key=lambda m: self.minst.get(m) or cal[m].start_at(es[m]))
+            earliest[node] = min(members, key=lambda m: self.sinst.get(m) or cal[m].start_at(es[m]))
         finish_pos: dict[int, int] = {}
+        free_gap = self.free_gap
         plain = self.plain
         pcal = self.pcal
         pf_p = pcal.index(finish_s)
@@ -491,6 +534,9 @@ class _Scheduler:
                 d = dur[node]
                 best = pf_p if c is pcal else self._position(c, finish_s, finish_pos)
                 pf = best
+                # The free slack (room before a successor moves) comes on the way, in one calendar.
+                e0, e1 = es[node], ef[node]
+                gap = BIG
                 for s, code, lk, lag in succs[node]:
                     if finished[s]:
                         continue
@@ -498,18 +544,32 @@ class _Scheduler:
                         v = self._late_bound(node, s, code, lk, lag, c)
                         if v > pf:
                             v = pf
+                        gap = UNKNOWN_GAP
                     elif code == FS:
                         v = lsc[s] - lag
+                        x = es[s] - lag - e1
+                        if x < gap:
+                            gap = x
                     elif code == FF:
                         v = lf[s] - lag
+                        x = ef[s] - lag - e1
+                        if x < gap:
+                            gap = x
                     elif code == SS:
-                        v = lsc[s] - lag + d
+                        v = lsc[s] - lag + d if not started[s] else self._late_bound(node, s, code, lk, lag, c)
+                        x = es[s] - lag - e0
+                        if x < gap:
+                            gap = x
                     else:
                         v = lf[s] - lag + d
+                        x = ef[s] - lag - e0
+                        if x < gap:
+                            gap = x
                     if v < best:
                         best = v
                 lf[node] = best
                 ls[node] = lsc[node] = best - d
+                free_gap[node] = gap
                 continue
             c = cal[node]
             pf = self._position(c, finish_s, finish_pos)
@@ -520,7 +580,7 @@ class _Scheduler:
                 lf[node] = ef[node]
                 continue
             d = dur[node]
-            best = _BIG
+            best = BIG
             any_succ = False
             is_manual = manual[node]
             for s, code, lk, lag in succs[node]:
@@ -528,13 +588,13 @@ class _Scheduler:
                     continue
                 any_succ = True
                 if is_manual and (code in (SS, SF)):
-                    v = pf
+                    # A manual task's start links do not hold it back (Project 2016 / 2019 files);
+                    # before a last task it may finish with that task.
+                    v = pf if code == SF or succs[s] else c.index(cal[s].finish_at(lf[s]))
+                elif cal[s] is not c or lk == ELAPSED_LAG or (code == SS and (started[node] or started[s])):
+                    v = self._late_bound(node, s, code, lk, lag, c)
                 else:
-                    v = (
-                        self._late_bound(node, s, code, lk, lag, c)
-                        if cal[s] is not c or lk == ELAPSED_LAG
-                        else _same_cal_bound(code, lsc[s], lf[s], lag, d)
-                    )
+                    v = _same_cal_bound(code, lsc[s], lf[s], lag, d)
                 if v > pf:
                     v = pf
                 if v < best:
@@ -563,7 +623,7 @@ class _Scheduler:
             if self.milestone[node] and self.started[node]:
                 f = es[node]
             k = kind[node]
-            if k > _ALAP:
+            if k > ALAP:
                 f = _late_finish_constraint(k, f, cpos[node], d)
             lf[node] = f
             driven = node in self.driven
@@ -574,6 +634,15 @@ class _Scheduler:
     def _late_bound(self, node: int, s: int, code: int, lk: int, lag: int, c: WorkIndex) -> int:
         """Latest finish (or, for a summary node, latest start / finish) that the link to ``s`` allows."""
         cs = self.node_cal[s]
+        if code == SS and node < self.net.leaves and (self.started[node] or self.started[s]):
+            # Progress on either side of a start-to-start link (Microsoft Project's rules, as MPXJ
+            # implements them): a started predecessor only has to finish with the project; a
+            # started successor frees its predecessor when nothing follows it, otherwise holds
+            # it to the work it has done.
+            if self.started[node] or not self.net.succs[s]:
+                return BIG
+            done = cs.finish_at(self.es[s] + self.done[s])
+            return c.index(done) + self.dur[node]
         if code == SS and node < self.net.leaves:
             # The successor's late start moves to the next working time of the predecessor's
             # calendar before the lag comes off (as MPXJ's MicrosoftScheduler does).
@@ -610,6 +679,7 @@ class _Scheduler:
         return pos
 
     def _late_start_driven(self, node: int, f: int) -> int:
+        """Late start of a resource-driven task: the earliest of its resources' late starts."""
         c = self.node_cal[node]
         t = c.start_at(f)
         start = min(rc.start_at(rc.index(t) - sec) for rc, sec in self.driven[node].parts)
@@ -634,198 +704,10 @@ class _Scheduler:
             self._forward()
             finish_s = max(finish_s, self._project_finish())
         self._backward(finish_s)
-        if any(k == _ALAP for k in self.kind):
+        if any(k == ALAP for k in self.kind):
             self.alap_pass = True
             self._forward()
-        return self._results(finish_s)
-
-    def _results(self, finish_s: int) -> Schedule:
-        """Dates, slack and critical flag per task, then the summaries rolled up."""
-        n = self.net.leaves
-        es, ef, ls, lf = self.es, self.ef, self.ls, self.lf
-        cal, kind, started, finished = self.cal, self.kind, self.started, self.finished
-        limit = self.project.critical_slack_limit * 60
-        from_start = self.project.schedule_from_start
-        rows: dict[int, TaskSchedule] = {}
-        tops: dict[int, tuple[int, int, int, int, bool]] = {}
-        moments: dict[int, datetime] = {}
-        starts: dict[tuple[int, int], int] = {}
-        finishes: dict[tuple[int, int], int] = {}
-
-        def moment(seconds: int) -> datetime:
-            value = moments.get(seconds)
-            if value is None:
-                value = moments[seconds] = from_seconds(seconds)
-            return value
-
-        def start_at(c: WorkIndex, pos: int) -> int:
-            key = (id(c), pos)
-            value = starts.get(key)
-            if value is None:
-                value = starts[key] = c.start_at(pos)
-            return value
-
-        def finish_at(c: WorkIndex, pos: int) -> int:
-            key = (id(c), pos)
-            value = finishes.get(key)
-            if value is None:
-                value = finishes[key] = c.finish_at(pos)
-            return value
-
-        pcal = self.pcal
-        special = set(self.minst)
-        special.update(i for i in range(n) if self.manual[i] or started[i] or kind[i] != _ASAP)
-        plain_ok = from_start
-        pstart: dict[int, datetime] = {}
-        pfinish: dict[int, datetime] = {}
-        succs = self.net.succs
-        node_cal = self.node_cal
-        need_tops = bool(self.summary_uids)
-        leaves = self.leaves
-        for i in range(n):
-            task = leaves[i]
-            c = cal[i]
-            if plain_ok and c is pcal and i not in special:
-                # The common task: on the project calendar, not started, ASAP.
-                e0, e1, l0, l1 = es[i], ef[i], ls[i], lf[i]
-                a, b = l0 - e0, l1 - e1
-                total = a if a < b else b
-                best = total
-                for s, code, lk, lag in succs[i]:
-                    if node_cal[s] is c and lk != ELAPSED_LAG and not finished[s]:
-                        gap = (es[s] if code < FF else ef[s]) - lag - (e1 if code in (FS, FF) else e0)
-                        if gap < best:
-                            best = gap
-                    else:
-                        best = min(best, self._free_slack(i, total))
-                d0 = pstart.get(e0)
-                if d0 is None:
-                    d0 = pstart[e0] = moment(pcal.start_at(e0))
-                d1 = pfinish.get(e1)
-                if d1 is None:
-                    d1 = pfinish[e1] = moment(pcal.finish_at(e1))
-                d2 = pstart.get(l0)
-                if d2 is None:
-                    d2 = pstart[l0] = moment(pcal.start_at(l0))
-                d3 = pfinish.get(l1)
-                if d3 is None:
-                    d3 = pfinish[l1] = moment(pcal.finish_at(l1))
-                critical = total <= limit
-                rows[task.uid] = TaskSchedule(
-                    task.uid, task.name, d0, d1, d2, d3, d0, d1, total / 60, (best if best > 0 else 0) / 60, critical
-                )
-                if need_tops:
-                    tops[task.uid] = (to_seconds(d0), to_seconds(d1), to_seconds(d2), to_seconds(d3), critical)
-                continue
-            alap = kind[i] == _ALAP
-            if alap:
-                total = 0
-            elif started[i]:
-                total = lf[i] - ef[i]
-            else:
-                a, b = ls[i] - es[i], lf[i] - ef[i]
-                total = a if a < b else b
-            critical = not finished[i] and total <= limit
-            free = self._free_slack(i, total)
-            e_s, l_s = start_at(c, es[i]), start_at(c, ls[i])
-            e_f, l_f = finish_at(c, ef[i]), finish_at(c, lf[i])
-            if i in self.minst:
-                e_s = e_f = self.minst[i]
-                l_s = l_f
-            if self.manual[i]:
-                e_s, e_f = to_seconds(task.start), to_seconds(task.finish)  # type: ignore[arg-type]
-            if task.actual_start is not None:
-                e_s = l_s = to_seconds(task.actual_start)
-            if task.actual_finish is not None:
-                e_f = l_f = to_seconds(task.actual_finish)
-            start, finish = (l_s, l_f) if alap or not from_start else (e_s, e_f)
-            if self.manual[i] or task.actual_start is not None:
-                start = e_s
-            tops[task.uid] = (e_s, e_f, l_s, l_f, critical)
-            rows[task.uid] = TaskSchedule(
-                task.uid,
-                task.name,
-                moment(e_s),
-                moment(e_f),
-                moment(l_s),
-                moment(l_f),
-                moment(start),
-                moment(finish),
-                total / 60,
-                free / 60,
-                critical,
-            )
-        self._roll_up(tops, rows, limit)
-        if len(rows) != len(self.project.tasks):
-            rows = {t.uid: rows[t.uid] for t in self.project.tasks if t.uid in rows}
-        elif self.summary_uids:
-            rows = {t.uid: rows[t.uid] for t in self.project.tasks}
-        return Schedule(start=from_seconds(self.start_s), finish=from_seconds(finish_s), tasks=rows)
-
-    def _free_slack(self, i: int, total: int) -> int:
-        """Slack before any successor moves, never above total slack nor below zero."""
-        if self.finished[i]:
-            return 0
-        best = total
-        c = self.cal[i]
-        es, ef = self.es, self.ef
-        for s, code, lk, lag in self.net.succs[i]:
-            if self.finished[s]:
-                continue
-            cs = self.node_cal[s]
-            target = es[s] if code < FF else ef[s]
-            mine = ef[i] if code in (FS, FF) else es[i]
-            if cs is c and lk != ELAPSED_LAG:
-                gap = target - lag - mine
-            else:
-                instant = cs.start_at(target) - lag if lk == ELAPSED_LAG else cs.start_at(target - lag)
-                gap = c.index(instant) - mine
-            if gap < best:
-                best = gap
-        return best if best > 0 else 0
-
-    def _roll_up(
-        self, tops: dict[int, tuple[int, int, int, int, bool]], rows: dict[int, TaskSchedule], limit: float
-    ) -> None:
-        """Summary dates from their children, deepest summaries first."""
-        depth: dict[int, int] = {}
-        for uid in self.summary_uids:
-            d, current = 0, self.by_uid[uid].parent
-            while current is not None and current in self.by_uid:
-                d += 1
-                current = self.by_uid[current].parent
-            depth[uid] = d
-        for uid in sorted(self.summary_uids, key=lambda u: -depth[u]):
-            task = self.by_uid[uid]
-            kids = [tops[k] for k in self.children[uid] if k in tops]
-            if not kids:
-                continue
-            present = [k for k in self.children[uid] if k in tops]
-            manual = {k for k in present if self.by_uid[k].manual}
-            # An ALAP task is scheduled at its late dates, and the summary spans what is scheduled.
-            alap = {k for k in present if self.by_uid[k].constraint is ConstraintType.ALAP}
-            e_s = min(tops[k][2] if k in alap else tops[k][0] for k in present)
-            e_f = max(tops[k][3] if k in alap else tops[k][1] for k in present)
-            l_s = min(tops[k][0] if k in manual else tops[k][2] for k in present)
-            l_f = max(tops[k][1] if k in manual else tops[k][3] for k in present)
-            c = self.cals.index(task.calendar) if task.calendar is not None else self.pcal
-            total = min(c.index(l_s) - c.index(e_s), c.index(l_f) - c.index(e_f))
-            critical = total <= limit
-            tops[uid] = (e_s, e_f, l_s, l_f, critical)
-            rows[uid] = TaskSchedule(
-                uid=uid,
-                name=task.name,
-                early_start=from_seconds(e_s),
-                early_finish=from_seconds(e_f),
-                late_start=from_seconds(l_s),
-                late_finish=from_seconds(l_f),
-                start=from_seconds(e_s),
-                finish=from_seconds(e_f),
-                total_slack=total / 60,
-                free_slack=total / 60,
-                critical=critical,
-                summary=True,
-            )
+        return build_schedule(self, finish_s)
 
 
 def _moved(cal: WorkIndex, pos: int, amount: int) -> int:
@@ -836,30 +718,30 @@ def _moved(cal: WorkIndex, pos: int, amount: int) -> int:
 
 def _early_start_constraint(kind: int, start: int, date: int, duration: int, honor: bool) -> int:
     """Early start after a constraint; with ``honor`` the SNLT / FNLT / MSO / MFO dates beat the links."""
-    if kind == _SNET:
+    if kind == SNET:
         return max(start, date)
-    if kind == _FNET:
+    if kind == FNET:
         return max(start, date - duration)
-    if kind == _SNLT:
+    if kind == SNLT:
         return min(start, date) if honor else start
-    if kind == _FNLT:
+    if kind == FNLT:
         return min(start, date - duration) if honor else start
-    if kind == _MSO:
+    if kind == MSO:
         return date if honor else max(start, date)
-    if kind == _MFO:
+    if kind == MFO:
         return date - duration if honor else max(start, date - duration)
     return start
 
 
 def _late_finish_constraint(kind: int, finish: int, date: int, duration: int) -> int:
     """Late finish after a constraint: the "must" dates fix it, the "no later than" dates cap it."""
-    if kind == _MSO:
+    if kind == MSO:
         return date + duration
-    if kind == _MFO:
+    if kind == MFO:
         return date
-    if kind == _SNLT:
+    if kind == SNLT:
         return min(finish, date + duration)
-    if kind == _FNLT:
+    if kind == FNLT:
         return min(finish, date)
     return finish
 
@@ -873,13 +755,3 @@ def _same_cal_bound(code: int, succ_ls: int, succ_lf: int, lag: int, pred_dur: i
     if code == SS:
         return succ_ls - lag + pred_dur
     return succ_lf - lag + pred_dur
-
-
-def working_minutes(calendars: CalendarSet, uid: int, start: datetime, finish: datetime) -> float:
-    """Working minutes between two instants in calendar ``uid`` (helper for callers and tests)."""
-    return calendars.working_seconds(uid, start, finish) / 60
-
-
-def iter_critical(schedule_: Schedule) -> Iterable[TaskSchedule]:
-    """The critical tasks of a schedule, in outline order."""
-    return (t for t in schedule_.tasks.values() if t.critical and not t.summary)

@@ -73,6 +73,7 @@ class Task:
     ``start`` and ``finish`` as given; for other tasks those fields are informative only.
     ``percent_complete`` with ``actual_start`` describes progress; ``actual_finish`` completes it.
     ``splits`` interrupts the work: (working minutes of work before the gap, working minutes of gap).
+    ``duration_format`` is the MSPDI display unit (days, weeks...), kept for round trips only.
     """
 
     uid: int
@@ -97,6 +98,7 @@ class Task:
     ignore_resource_calendar: bool = False
     fixed_duration: bool = False
     splits: tuple[tuple[float, float], ...] = ()
+    duration_format: int | None = None
 
     @property
     def is_summary(self) -> bool:
@@ -111,13 +113,18 @@ class Task:
 
 @dataclass
 class Link:
-    """A dependency: ``succ`` depends on ``pred``. ``lag`` is minutes, or percent with ``LagUnit.PERCENT``."""
+    """A dependency: ``succ`` depends on ``pred``.
+
+    ``lag`` is minutes, or percent with ``LagUnit.PERCENT``; ``lag_format`` is the MSPDI display unit
+    of the lag (days, weeks...), kept for round trips only.
+    """
 
     pred: int
     succ: int
     type: LinkType = LinkType.FS
     lag: float = 0.0
     lag_unit: LagUnit = LagUnit.WORKING
+    lag_format: int | None = None
 
 
 @dataclass

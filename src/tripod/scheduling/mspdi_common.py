@@ -69,7 +69,12 @@ def format_datetime(moment: datetime) -> str:
 def parse_time(text: str) -> int:
     """Minutes after midnight of ``HH:MM:SS``."""
     parts = text.strip().split(":")
-    return int(parts[0]) * 60 + int(parts[1])
+    if len(parts) < 2:
+        raise ValueError(f"not a time of day: {text!r}")
+    hours, minutes = int(parts[0]), int(parts[1])
+    if not (0 <= hours <= 24 and 0 <= minutes < 60):
+        raise ValueError(f"not a time of day: {text!r}")
+    return hours * 60 + minutes
 
 
 def format_time(minutes: int) -> str:

@@ -87,10 +87,10 @@ class _Reader:
         return el.findall("/".join(self.ns + p for p in path.split("/")))
 
     def _text(self, el: ET.Element, name: str) -> str | None:
-        child = self._find(el, name)
-        if child is None or child.text is None or not child.text.strip():
+        text = el.findtext(self.ns + name)
+        if text is None:
             return None
-        return child.text.strip()
+        return text.strip() or None
 
     def _value(self, el: ET.Element, name: str, parse: Callable[[str], T], where: str) -> T | None:
         text = self._text(el, name)
@@ -98,7 +98,7 @@ class _Reader:
             return None
         try:
             return parse(text)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise MspdiError(f"{where}: <{name}> {text!r} is not valid ({exc})") from None
 
     def _int(self, el: ET.Element, name: str, where: str, default: int = 0) -> int:
@@ -237,6 +237,12 @@ class _Reader:
             )
         elif kind_code == 1 and not single and self._int(el, "PeriodNumber", where, 1) > 1:
             recurrence = Recurrence(RecurrenceKind.DAILY, interval=self._int(el, "PeriodNumber", where, 1))
+        if recurrence is not None and not (
+            1 <= recurrence.month <= 12 and 1 <= recurrence.month_day <= 31 and 1 <= recurrence.position <= 5
+        ):
+            raise MspdiError(f"{where}: exception {self._text(el, 'Name') or ''!r} has an impossible recurrence")
+        if recurrence is not None and recurrence.interval < 1:
+            raise MspdiError(f"{where}: exception {self._text(el, 'Name') or ''!r} repeats every {recurrence.interval}")
         return CalendarException(period[0], period[1], bool(hours), hours, self._text(el, "Name") or "", recurrence)
 
     # -- tasks and links
@@ -260,7 +266,8 @@ class _Reader:
                 stack.pop()
             parent = stack[-1][1] if stack else (0 if has_root and uid != 0 else None)
             stack.append((level, uid))
-            fmt = self._int(el, "DurationFormat", where, 7)
+            raw_format = self._value(el, "DurationFormat", int, where)
+            fmt = 7 if raw_format is None else raw_format
             duration = self._value(el, "Duration", parse_duration, where) or 0.0
             summary = self._flag(el, "Summary")
             milestone = self._flag(el, "Milestone") and duration == 0
@@ -293,6 +300,7 @@ class _Reader:
                 outline_number=self._text(el, "OutlineNumber") or "",
                 ignore_resource_calendar=self._flag(el, "IgnoreResourceCalendar"),
                 fixed_duration=self._int(el, "Type", where, 0) == 1,
+                duration_format=raw_format,
             )
             if task.constraint_date is None and ctype > 1:
                 raise MspdiError(f"{where}: constraint type {ctype} without <ConstraintDate>")
@@ -307,14 +315,15 @@ class _Reader:
         if code not in LINK_FROM_CODE:
             raise MspdiError(f"{where}: link from {pred} has <Type> {code}, not 0-3")
         lag = self._value(el, "LinkLag", float, where) or 0.0
-        fmt = self._int(el, "LagFormat", where, 7)
+        raw_format = self._value(el, "LagFormat", int, where)
+        fmt = 7 if raw_format is None else raw_format
         if fmt in PERCENT_FORMATS:
             unit, value = LagUnit.PERCENT, lag  # a percentage, not tenths of a minute
         elif fmt in ELAPSED_FORMATS:
             unit, value = LagUnit.ELAPSED, lag / 10.0
         else:
             unit, value = LagUnit.WORKING, lag / 10.0
-        return Link(pred=pred, succ=succ, type=LINK_FROM_CODE[code], lag=value, lag_unit=unit)
+        return Link(pred=pred, succ=succ, type=LINK_FROM_CODE[code], lag=value, lag_unit=unit, lag_format=raw_format)
 
     def _splits(self, project: Project) -> None:
         """Gaps in a task's work: periods of its timephased work with zero work in working time."""

@@ -19,14 +19,16 @@ from tripod.scheduling.calendars import (
     from_seconds,
     to_seconds,
 )
-from tripod.scheduling.model import LagUnit, Project
+from tripod.scheduling.model import LagUnit, Link, Project, Task
 from tripod.scheduling.mspdi_common import (
     CONSTRAINT_TO_CODE,
+    ELAPSED_FORMATS,
     FORMAT_DAYS,
     FORMAT_ELAPSED_DAYS,
     FORMAT_PERCENT,
     LINK_TO_CODE,
     NAMESPACE,
+    PERCENT_FORMATS,
     format_datetime,
     format_duration,
     format_time,
@@ -201,10 +203,7 @@ def _tasks(parent: ET.Element, project: Project, result: Schedule | None) -> Non
         _add(el, "CrossProject", 0)
         percent = link.lag_unit is LagUnit.PERCENT
         _add(el, "LinkLag", _number(round(link.lag if percent else link.lag * 10, 6)))
-        if link.lag_unit is LagUnit.PERCENT:
-            _add(el, "LagFormat", FORMAT_PERCENT)
-        else:
-            _add(el, "LagFormat", FORMAT_ELAPSED_DAYS if link.lag_unit is LagUnit.ELAPSED else FORMAT_DAYS)
+        _add(el, "LagFormat", _lag_format(link))
         preds.setdefault(link.succ, []).append(el)
     for position, task in enumerate(project.tasks):
         row = result.tasks.get(task.uid) if result is not None else None
@@ -226,8 +225,7 @@ def _tasks(parent: ET.Element, project: Project, result: Schedule | None) -> Non
         _add(el, "Start", format_datetime(start))
         _add(el, "Finish", format_datetime(finish))
         _add(el, "Duration", format_duration(task.duration))
-        fmt = FORMAT_ELAPSED_DAYS if task.elapsed else FORMAT_DAYS
-        _add(el, "DurationFormat", fmt + 32 if task.estimated else fmt)
+        _add(el, "DurationFormat", _duration_format(task))
         _add(el, "Estimated", int(task.estimated))
         _add(el, "Milestone", int(task.is_milestone))
         _add(el, "Summary", int(task.is_summary))
@@ -254,6 +252,27 @@ def _tasks(parent: ET.Element, project: Project, result: Schedule | None) -> Non
             _add(el, "ConstraintDate", format_datetime(task.constraint_date))
         _add(el, "IgnoreResourceCalendar", int(task.ignore_resource_calendar))
         el.extend(preds.get(task.uid, []))
+
+
+def _lag_format(link: Link) -> int:
+    """The link's own display unit when it fits its lag kind, else days (elapsed days, percent)."""
+    fmt = link.lag_format
+    percent = link.lag_unit is LagUnit.PERCENT
+    elapsed = link.lag_unit is LagUnit.ELAPSED
+    if fmt is not None and (fmt in PERCENT_FORMATS) == percent and (fmt in ELAPSED_FORMATS) == elapsed:
+        return fmt
+    if percent:
+        return FORMAT_PERCENT
+    return FORMAT_ELAPSED_DAYS if elapsed else FORMAT_DAYS
+
+
+def _duration_format(task: Task) -> int:
+    """The task's own display unit when it fits (elapsed or not), else days; estimated adds 32."""
+    fmt = task.duration_format
+    if fmt is not None and fmt not in PERCENT_FORMATS and (fmt in ELAPSED_FORMATS) == task.elapsed:
+        return fmt
+    fmt = FORMAT_ELAPSED_DAYS if task.elapsed else FORMAT_DAYS
+    return fmt + 32 if task.estimated else fmt
 
 
 def _splits(parent: ET.Element, project: Project) -> None:

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tripod.scheduling.codes import ELAPSED_LAG, LINK_CODES, WORKING_LAG
 from tripod.scheduling.errors import CycleError, ModelError
-from tripod.scheduling.model import LagUnit, Link, LinkType, Task
-
-LINK_CODES = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
-WORKING_LAG, ELAPSED_LAG = 0, 1
+from tripod.scheduling.model import LagUnit, Link, Task
 
 Edge = tuple[int, int, int, int]
 """(other node, link type code, lag kind, lag in seconds)."""
@@ -68,6 +66,7 @@ def build_network(
     working = LagUnit.WORKING
     leaf_of = leaf_node.get
     codes = LINK_CODES
+    forward_only = True  # every link goes from an earlier task to a later one
     for link in links:
         p = leaf_of(link.pred)
         s = leaf_of(link.succ)
@@ -78,6 +77,8 @@ def build_network(
             code = codes[link.type]
             lag = link.lag
             lag = round(lag * 60) if lag else 0
+            if p > s:
+                forward_only = False
             preds[s].append((p, code, WORKING_LAG, lag))
             succs[p].append((s, code, WORKING_LAG, lag))
             continue
@@ -108,6 +109,8 @@ def build_network(
         for target in targets:
             if target == p:
                 raise CycleError([uids[p]], [names.get(uids[p], "")])
+            if p > target:
+                forward_only = False
             preds[target].append((p, code, kind, lag))
             succs[p].append((target, code, kind, lag))
 
@@ -115,7 +118,9 @@ def build_network(
     for node, leaf_nodes in members.items():
         for leaf in leaf_nodes:
             ancestors.setdefault(leaf, []).append(node)
-    order = topological_order(succs, ancestors, uids, names)
+    # Plans usually list predecessors first: then the outline order is already topological.
+    ordered = forward_only and not members
+    order = list(range(len(uids))) if ordered else topological_order(succs, ancestors, uids, names)
     return Network(uids, len(leaves), preds, succs, members, ancestors, order)
 
 
