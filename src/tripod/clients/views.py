@@ -17,7 +17,7 @@ from tripod.clients.selectors import client_get, client_list, contact_list
 from tripod.clients.services import client_create, client_update, contact_create
 from tripod.core.cockpits import CockpitTable, Tile, cockpit_table, cockpit_tiles
 from tripod.core.errors import Forbidden
-from tripod.core.htmx import domain_errors, form_page
+from tripod.core.htmx import form_page
 from tripod.core.tables import ChoiceFilter, Column, Table, query_param, render_table
 from tripod.identity.models import Role
 from tripod.projects.selectors import project_list
@@ -65,7 +65,6 @@ def client_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def client_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_get(user=request.user, pk=pk)
     user = request.user
@@ -81,7 +80,6 @@ def client_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_http_methods(["GET", "POST"])
 def client_create_view(request: HttpRequest) -> HttpResponse:
     if not can_create_client(request.user):
@@ -98,7 +96,6 @@ def client_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_http_methods(["GET", "POST"])
 def client_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_get(user=request.user, pk=pk)
@@ -117,7 +114,6 @@ def client_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_http_methods(["GET", "POST"])
 def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_get(user=request.user, pk=pk)

@@ -7,19 +7,17 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from contextlib import nullcontext
-from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tripod.core.attachments import attachment_add, attachment_delete, attachment_get_visible
 from tripod.core.comments import comment_add, comment_delete, comment_get_visible
-from tripod.core.errors import Forbidden, NotFound, ValidationFailed
+from tripod.core.errors import NotFound, ValidationFailed
 from tripod.core.forms import AttachmentForm, CommentForm, form_add_errors
 from tripod.core.mentions import notification_items, notifications_mark_read
 from tripod.core.registry import collaboration_target
@@ -47,21 +45,6 @@ def _user_time_zone(user: Any) -> Any:
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     with _user_time_zone(request.user):
         return render(request, template, context, status=status)
-
-
-def _domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound -> 404 page, Forbidden -> 403 page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapped
 
 
 def _panel_response(
@@ -99,7 +82,6 @@ def _form_error(request: HttpRequest, target: Any, *, partial: str, **forms: Any
 
 @login_required
 @require_GET
-@_domain_errors
 def panel(request: HttpRequest, label: str, pk: str) -> HttpResponse:
     """The activity panel of a record (HTMX: the partial; otherwise a page around it)."""
     target = collaboration_target(user=request.user, label=label, pk=pk)
@@ -129,7 +111,6 @@ def _write_from_form(
 
 @login_required
 @require_POST
-@_domain_errors
 def comment_create(request: HttpRequest, label: str, pk: str) -> HttpResponse:
     return _write_from_form(
         request,
@@ -143,7 +124,6 @@ def comment_create(request: HttpRequest, label: str, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@_domain_errors
 def attachment_create(request: HttpRequest, label: str, pk: str) -> HttpResponse:
     return _write_from_form(
         request,
@@ -157,7 +137,6 @@ def attachment_create(request: HttpRequest, label: str, pk: str) -> HttpResponse
 
 @login_required
 @require_POST
-@_domain_errors
 def comment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     comment, target = comment_get_visible(user=request.user, pk=pk)
     comment_delete(actor=request.user, comment=comment)
@@ -166,7 +145,6 @@ def comment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_domain_errors
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, target = attachment_get_visible(user=request.user, pk=pk)
     attachment_delete(actor=request.user, attachment=attachment)
@@ -175,7 +153,6 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@_domain_errors
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, as a download under its original name, only to users who may see its record."""
     attachment, _target = attachment_get_visible(user=request.user, pk=pk)

@@ -1,5 +1,5 @@
-"""What every HTML view does the same way: turn domain errors into pages, run a form through a service, show
-a version conflict, and answer HTMX requests.
+"""What every HTML view does the same way: run a form through a service, show a version conflict, and answer
+HTMX requests.
 
 A create/edit view is::
 
@@ -12,12 +12,11 @@ A create/edit view is::
 
 ``submit_form`` validates the form, calls the service with the cleaned data, and maps ``ValidationFailed`` onto
 the form's fields and ``StaleVersion`` onto a conflict panel showing both versions. ``Forbidden`` and ``NotFound``
-pass through and become 403 / 404 pages through :func:`domain_errors`.
+pass through and become 403 / 404 pages (``core.middleware.DomainErrorMiddleware``).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -25,31 +24,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms.models import fields_for_model, model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from tripod.core.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from tripod.core.errors import StaleVersion, ValidationFailed
 
 NON_FIELD = "__all__"
-
-
-def domain_errors[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
-    """Turn ``NotFound`` into a 404 page and ``Forbidden`` into a 403 page (Django's own handlers render them)."""
-
-    @functools.wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 # --- forms backed by a model, written through a service --------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tripod.core.cockpits import CockpitTable, Tile, cockpit_table, cockpit_tiles
 from tripod.core.errors import Forbidden
-from tripod.core.htmx import domain_errors, form_page
+from tripod.core.htmx import form_page
 from tripod.core.tables import ChoiceFilter, Column, Table, query_param, render_table
 from tripod.identity.models import Role
 from tripod.people.access import can_create_person, can_edit_person, can_view_cost_rate, line_person_ids
@@ -80,7 +80,6 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = person_get(user=user, pk=pk)
@@ -97,7 +96,6 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_http_methods(["GET", "POST"])
 def person_create_view(request: HttpRequest) -> HttpResponse:
     if not can_create_person(request.user):
@@ -114,7 +112,6 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_http_methods(["GET", "POST"])
 def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get(user=request.user, pk=pk)
@@ -140,7 +137,6 @@ def team_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def team_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_get(user=request.user, pk=pk)
     table = PersonTable(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tripod.core.cockpits import CockpitTable, Tile, cockpit_table, cockpit_tiles
 from tripod.core.errors import Forbidden, ValidationFailed
-from tripod.core.htmx import domain_errors, form_page
+from tripod.core.htmx import form_page
 from tripod.core.tables import ChoiceFilter, Column, Table, query_param, render_table
 from tripod.identity.models import Role
 from tripod.projects.access import can_create_project, can_edit_project, can_view_project_internals
@@ -85,7 +85,6 @@ def project_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get(user=request.user, pk=pk)
     user = request.user
@@ -103,7 +102,6 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_http_methods(["GET", "POST"])
 def project_create_view(request: HttpRequest) -> HttpResponse:
     if not can_create_project(request.user):
@@ -120,7 +118,6 @@ def project_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_http_methods(["GET", "POST"])
 def project_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get(user=request.user, pk=pk)
@@ -139,7 +136,6 @@ def project_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_POST
 def project_member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get(user=request.user, pk=pk)
@@ -162,7 +158,6 @@ def project_member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 @require_POST
 def project_member_remove_view(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     project = project_get(user=request.user, pk=pk)
