@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from tripod.clients.models import Client, Contact
 from tripod.core.htmx import RecordForm
-from tripod.identity.models import Role, User
-
-
-def account_managers(current_id: int | None = None) -> Any:
-    """Users who can own a client: active account managers (plus the current owner, so an edit keeps them)."""
-    condition = Q(is_active=True, role_grants__role=Role.AM)
-    if current_id:
-        condition |= Q(pk=current_id)
-    return User.objects.filter(pk__in=User.objects.filter(condition).values("pk")).order_by("display_name", "username")
+from tripod.identity.models import Role
+from tripod.identity.selectors import users_with_role
 
 
 class ClientForm(RecordForm):
@@ -32,7 +23,9 @@ class ClientForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_am"].queryset = account_managers(getattr(self.instance, "owner_am_id", None))
+        self.fields["owner_am"].queryset = users_with_role(
+            role=Role.AM, also_id=getattr(self.instance, "owner_am_id", None)
+        )
 
 
 class ContactForm(RecordForm):

@@ -5,21 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tripod.clients.models import Client
 from tripod.core.htmx import RecordForm
 from tripod.identity.models import Role, User
+from tripod.identity.selectors import users_with_role
 from tripod.projects.access import clients_for_new_projects
 from tripod.projects.models import Project
-
-
-def users_with_role(role: str, current_id: int | None = None) -> Any:
-    condition = Q(is_active=True, role_grants__role=role)
-    if current_id:
-        condition |= Q(pk=current_id)
-    return User.objects.filter(pk__in=User.objects.filter(condition).values("pk")).order_by("display_name", "username")
 
 
 class ProjectForm(RecordForm):
@@ -39,7 +32,7 @@ class ProjectForm(RecordForm):
         # The clients a project may be started for, plus the project's current client.
         current = Client.objects.filter(pk=getattr(self.instance, "client_id", None))
         self.fields["client"].queryset = (clients_for_new_projects(user) | current).order_by("name")
-        self.fields["pm"].queryset = users_with_role(Role.PM, getattr(self.instance, "pm_id", None))
+        self.fields["pm"].queryset = users_with_role(role=Role.PM, also_id=getattr(self.instance, "pm_id", None))
         if self.instance is not None:
             del self.fields["code"]  # the code is the project's identity; it does not change
 
