@@ -67,3 +67,25 @@ def test_contact_needs_a_name():
     with pytest.raises(ValidationFailed) as exc:
         contact_create(actor=am, client=client, name="  ", email="not-an-email")
     assert {"name", "email"} <= set(exc.value.errors)
+
+
+def test_a_contact_reports_only_to_someone_at_the_same_client():
+    am = make_user(Role.AM)
+    acme = client_create(actor=am, name="Acme", owner_am=am)
+    other = client_create(actor=am, name="Other", owner_am=am)
+    boss = contact_create(actor=am, client=other, name="Boss")
+    with pytest.raises(ValidationFailed) as exc:
+        contact_create(actor=am, client=acme, name="Clerk", reports_to=boss)
+    assert "reports_to" in exc.value.errors
+    assert not acme.contacts.exists()
+    assert contact_create(actor=am, client=other, name="Clerk", reports_to=boss).reports_to == boss
+
+
+def test_mine_is_what_the_am_owns_or_serves_on_the_account_team():
+    am, colleague = make_user(Role.AM), make_user(Role.AM)
+    owned = client_create(actor=am, name="Owned", owner_am=am)
+    served = client_create(actor=colleague, name="Served", owner_am=colleague)
+    served.account_team.add(am)
+    client_create(actor=colleague, name="Not mine", owner_am=colleague)
+    assert list(client_list(user=am, mine=True)) == [owned, served]
+    assert client_counts_by_status(user=am, mine=True) == {"active": 2}

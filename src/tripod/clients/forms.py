@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tripod.clients.models import Client, Contact
+from tripod.clients.selectors import contact_list
 from tripod.core.htmx import RecordForm
 from tripod.identity.models import Role
 from tripod.identity.selectors import users_with_role
@@ -32,6 +33,6 @@ class ContactForm(RecordForm):
     model = Contact
     record_fields = ("name", "title", "email", "phone", "role_in_decision_chain", "reports_to")
 
-    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, client: Client, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reports_to"].queryset = Contact.objects.filter(client=client).order_by("name")
+        self.fields["reports_to"].queryset = contact_list(user=user, client=client)

@@ -11,8 +11,13 @@ from tripod.clients.models import Client, Contact
 from tripod.core.access import get_visible
 
 
-def client_list(*, user: Any, search: str | None = None, status: str | None = None) -> QuerySet[Client]:
+def client_list(
+    *, user: Any, search: str | None = None, status: str | None = None, mine: bool = False
+) -> QuerySet[Client]:
+    """Clients the user may see; ``mine``: only those the user owns or is on the account team of."""
     qs = clients_visible_to(user).select_related("owner_am")
+    if mine:
+        qs = qs.filter(pk__in=Client.objects.filter(Q(owner_am=user) | Q(account_team=user)).values("pk"))
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(industry__icontains=search))
     if status:
@@ -24,8 +29,8 @@ def client_get(*, user: Any, pk: Any) -> Client:
     return get_visible(Client.objects.select_related("owner_am"), user, pk=pk)
 
 
-def client_counts_by_status(*, user: Any) -> dict[str, int]:
-    rows = clients_visible_to(user).order_by().values("status").annotate(n=Count("pk"))
+def client_counts_by_status(*, user: Any, mine: bool = False) -> dict[str, int]:
+    rows = client_list(user=user, mine=mine).order_by().values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tripod.clients.access import can_create_client, can_edit_client
 from tripod.clients.models import Client, Contact, PortalUser
-from tripod.core.errors import Forbidden
+from tripod.core.errors import Forbidden, ValidationFailed
 from tripod.core.services import business_event_record, full_clean_or_fail, tracked_create, versioned_update
 
 CLIENT_EDITABLE = {"name", "industry", "tier", "status", "owner_am"}
@@ -44,6 +45,9 @@ def client_update(*, actor: Any, client: Client, version: int | None, **changes:
 def contact_create(*, actor: Any, client: Client, name: str, **fields: Any) -> Contact:
     if not can_edit_client(actor, client):
         raise Forbidden()
+    reports_to = fields.get("reports_to")
+    if reports_to is not None and reports_to.client_id != client.pk:
+        raise ValidationFailed({"reports_to": [gettext("A contact can only report to someone at the same client.")]})
     return tracked_create(Contact, actor=actor, client=client, name=(name or "").strip(), **fields)
 
 

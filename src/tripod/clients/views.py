@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from tripod.clients.access import can_create_client, can_edit_client
 from tripod.clients.forms import ClientForm, ContactForm
 from tripod.clients.models import Client
-from tripod.clients.selectors import client_get, client_list, contact_list
+from tripod.clients.selectors import client_counts_by_status, client_get, client_list, contact_list
 from tripod.clients.services import client_create, client_update, contact_create
 from tripod.core.cockpits import CockpitTable, Tile, cockpit_table, cockpit_tiles
 from tripod.core.errors import Forbidden
@@ -121,7 +121,7 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Forbidden()
     return form_page(
         request,
-        ContactForm(request.POST or None, client=client),
+        ContactForm(request.POST or None, client=client, user=request.user),
         lambda data: contact_create(actor=request.user, client=client, **data),
         title=_("Add contact"),
         eyebrow=client.name,
@@ -133,16 +133,10 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- cockpits ---------------------------------------------------------------------------------------------------------
-def my_clients(user: object) -> QuerySet[Client]:
-    """The clients the account manager owns or is on the account team of (scoped by the selector)."""
-    mine = Client.objects.filter(Q(owner_am=user) | Q(account_team=user)).values("pk")
-    return client_list(user=user).filter(pk__in=mine)
-
-
 @cockpit_tiles(Role.AM, order=10)
 def _am_tiles(request: HttpRequest) -> list[Tile]:
-    clients = my_clients(request.user)
-    by_status = dict(clients.order_by().values_list("status").annotate(n=Count("pk")))
+    clients = client_list(user=request.user, mine=True)
+    by_status = client_counts_by_status(user=request.user, mine=True)
     projects = project_list(user=request.user).filter(client__in=clients.order_by().values("pk"))
     running = projects.exclude(phase="closed")
     return [
@@ -172,14 +166,14 @@ class CockpitClientTable(ClientTable):
 
 @cockpit_table(Role.AM, order=10)
 def _am_table(request: HttpRequest) -> CockpitTable:
-    clients = with_project_counts(my_clients(request.user), request.user)
+    clients = with_project_counts(client_list(user=request.user, mine=True), request.user)
     table = CockpitClientTable(request, clients, id="my-clients", per_page=10)
     return CockpitTable(_("My clients"), table, more_url=reverse("clients:list"))
 
 
 @cockpit_tiles(Role.ADMIN, order=20)
 def _admin_clients(request: HttpRequest) -> list[Tile]:
-    counts = dict(client_list(user=request.user).order_by().values_list("status").annotate(n=Count("pk")))
+    counts = client_counts_by_status(user=request.user)
     return [
         Tile(
             _("Clients"),

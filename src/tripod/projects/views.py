@@ -20,8 +20,14 @@ from tripod.core.tables import ChoiceFilter, Column, Table, query_param, render_
 from tripod.identity.models import Role
 from tripod.projects.access import can_create_project, can_edit_project, can_view_project_internals
 from tripod.projects.forms import MemberAddForm, ProjectForm
-from tripod.projects.models import Project, ProjectMember
-from tripod.projects.selectors import project_get, project_list, project_members
+from tripod.projects.models import Project
+from tripod.projects.selectors import (
+    project_counts_by_phase,
+    project_get,
+    project_list,
+    project_members,
+    projects_with_member_counts,
+)
 from tripod.projects.services import project_create, project_member_add, project_member_remove, project_update
 
 CLOSED = Project.Phase.CLOSED
@@ -67,7 +73,7 @@ class PortalProjectTable(Table):
 
 def project_table(request: HttpRequest, projects: QuerySet[Project], **kwargs: Any) -> Table:
     if request.user.is_internal:
-        return ProjectTable(request, projects.annotate(member_count=Count("memberships", distinct=True)), **kwargs)
+        return ProjectTable(request, projects_with_member_counts(projects), **kwargs)
     return PortalProjectTable(request, projects, **kwargs)
 
 
@@ -169,7 +175,7 @@ def project_member_remove_view(request: HttpRequest, pk: int, user_id: int) -> H
 
 # --- cockpits ---------------------------------------------------------------------------------------------------------
 def _phase_breakdown(projects: QuerySet[Project]) -> list[tuple[Any, int]]:
-    counts = dict(projects.order_by().values_list("phase").annotate(n=Count("pk")))
+    counts = project_counts_by_phase(projects=projects)
     return [(label, counts[value]) for value, label in Project.Phase.choices if counts.get(value)]
 
 
@@ -182,18 +188,9 @@ def _projects_tiles(projects: QuerySet[Project], label: Any, icon: str) -> list[
     ]
 
 
-def pm_projects(user: Any) -> QuerySet[Project]:
-    return project_list(user=user).filter(pm=user)
-
-
-def member_projects(user: Any) -> QuerySet[Project]:
-    # A subquery, not a join: a join on memberships would also narrow the member counts annotated later.
-    return project_list(user=user).filter(pk__in=ProjectMember.objects.filter(user=user).values("project"))
-
-
 @cockpit_tiles(Role.PM, order=10)
 def _pm_tiles(request: HttpRequest) -> list[Tile]:
-    projects = pm_projects(request.user)
+    projects = project_list(user=request.user, managed=True)
     members = projects.aggregate(n=Count("memberships__user", distinct=True))["n"]
     return [*_projects_tiles(projects, _("My projects"), "kanban"), Tile(_("Members"), members, icon="people")]
 
@@ -216,19 +213,19 @@ class CockpitPortalProjectTable(PortalProjectTable):
 
 @cockpit_table(Role.PM, order=10)
 def _pm_table(request: HttpRequest) -> CockpitTable:
-    projects = pm_projects(request.user).annotate(member_count=Count("memberships", distinct=True))
+    projects = project_list(user=request.user, managed=True, member_counts=True)
     table = ManagedProjectTable(request, projects, id="my-projects", per_page=10)
     return CockpitTable(_("Projects I manage"), table, more_url=reverse("projects:list"))
 
 
 @cockpit_tiles(Role.MEMBER, order=10)
 def _member_tiles(request: HttpRequest) -> list[Tile]:
-    return _projects_tiles(member_projects(request.user), _("My projects"), "kanban")
+    return _projects_tiles(project_list(user=request.user, worked_on=True), _("My projects"), "kanban")
 
 
 @cockpit_table(Role.MEMBER, order=10)
 def _member_table(request: HttpRequest) -> CockpitTable:
-    projects = member_projects(request.user).annotate(member_count=Count("memberships", distinct=True))
+    projects = project_list(user=request.user, worked_on=True, member_counts=True)
     table = CockpitProjectTable(request, projects, id="my-work", per_page=10)
     return CockpitTable(_("Projects I work on"), table, more_url=reverse("projects:list"))
 
@@ -260,6 +257,6 @@ def _admin_projects(request: HttpRequest) -> list[Tile]:
 
 @cockpit_table(Role.ADMIN, order=10)
 def _admin_table(request: HttpRequest) -> CockpitTable:
-    projects = project_list(user=request.user).annotate(member_count=Count("memberships", distinct=True))
+    projects = project_list(user=request.user, member_counts=True)
     table = CockpitProjectTable(request, projects, id="all-projects", per_page=10)
     return CockpitTable(_("Projects"), table, more_url=reverse("projects:list"))
