@@ -40,3 +40,19 @@ def test_member_counts_count_every_member_even_when_narrowed_to_mine(world):
 def test_phase_counts_are_over_the_given_scoped_projects(world):
     _, dev, _, _, _ = world
     assert project_counts_by_phase(projects=project_list(user=dev)) == {"executing": 1, "planning": 1}
+
+
+def test_member_candidates_are_staff_not_yet_on_the_project_and_only_for_its_editor(world):
+    from tripod.identity.models import User
+    from tripod.projects.selectors import project_member_candidates
+
+    pm, dev, run, _, _ = world
+    newcomer = make_user(Role.MEMBER)
+    make_user(Role.CLIENT)
+    User.objects.create_user(username="norole", email="norole@example.test", password="x-test-pass-9")
+    candidates = set(project_member_candidates(user=pm, project=run))
+    assert newcomer in candidates and pm in candidates
+    assert dev not in candidates  # already a member
+    assert {u.username for u in candidates} & {"norole"} == set()
+    assert all(Role.CLIENT not in u.roles for u in candidates)
+    assert not project_member_candidates(user=dev, project=run).exists()

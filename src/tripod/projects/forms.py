@@ -13,6 +13,7 @@ from tripod.identity.models import Role, User
 from tripod.identity.selectors import users_with_role
 from tripod.projects.access import clients_for_new_projects
 from tripod.projects.models import Project
+from tripod.projects.selectors import project_member_candidates
 
 
 class ProjectForm(RecordForm):
@@ -40,11 +41,6 @@ class ProjectForm(RecordForm):
 class MemberAddForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = (
-            User.objects.filter(is_active=True)
-            .exclude(role_grants__role=Role.CLIENT)
-            .exclude(project_memberships__project=project)
-        )
-        self.fields["user"].queryset = staff.order_by("display_name", "username")
+        self.fields["user"].queryset = project_member_candidates(user=user, project=project)

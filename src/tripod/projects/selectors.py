@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from tripod.core.access import get_visible
-from tripod.projects.access import projects_visible_to
+from tripod.identity.models import Role, User
+from tripod.projects.access import can_edit_project, projects_visible_to
 from tripod.projects.models import Project, ProjectMember
 
 
@@ -59,3 +60,15 @@ def project_members(*, user: Any, project: Project) -> QuerySet[Any]:
     if not user.is_internal:
         return project.members.none()
     return project.members.order_by("username")
+
+
+def project_member_candidates(*, user: Any, project: Project) -> QuerySet[Any]:
+    """Staff the project's editor may add: active users holding a staff role, not yet on the project."""
+    if not can_edit_project(user, project):
+        return User.objects.none()
+    staff = User.objects.filter(is_active=True, role_grants__isnull=False).exclude(role_grants__role=Role.CLIENT)
+    return (
+        User.objects.filter(pk__in=staff.values("pk"))
+        .exclude(project_memberships__project=project)
+        .order_by("display_name", "username")
+    )

@@ -102,7 +102,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "internals": internals,
         "members": list(project_members(user=user, project=project)) if internals else [],
         "can_edit": can_edit,
-        "member_form": MemberAddForm(project=project) if can_edit else None,
+        "member_form": MemberAddForm(project=project, user=user) if can_edit else None,
     }
     return render(request, "projects/detail.html", context)
 
@@ -147,7 +147,7 @@ def project_member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_get(user=request.user, pk=pk)
     if not can_edit_project(request.user, project):
         raise Forbidden()
-    form = MemberAddForm(request.POST, project=project)
+    form = MemberAddForm(request.POST, project=project, user=request.user)
     if form.is_valid():
         member = form.cleaned_data["user"]
         try:
