@@ -48,3 +48,17 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+TEST_PASSWORD = "x-test-pass-9"  # the password tests.factories.make_user gives
+
+
+def log_in(page, base_url: str, user, password: str = TEST_PASSWORD) -> None:
+    """Sign ``user`` (a User or a username) in through the login page, dropping any earlier session (the language
+    chosen before signing in stays)."""
+    page.context.clear_cookies(name="sessionid")
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name='username']", getattr(user, "username", user))
+    page.fill("input[name='password']", password)
+    page.locator("form:has(input[name='password']) button[type='submit']").click()
+    page.wait_for_load_state()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from tests.authz.project_pages import PROJECT_PAGES, RECORD_PAGES, page_url
 from tests.authz.world import ACTORS, World, build_world
 from tripod.clients.selectors import client_list
 from tripod.people.access import can_view_cost_rate
@@ -64,6 +65,8 @@ def _user(world: World, actor: str):
 
 
 def check_view(world: World, entity: str, actor: str) -> str:
+    if entity in PROJECT_PAGES or entity in RECORD_PAGES:
+        return _web_outcome(_http(world, actor), page_url(world, entity))
     namespace, _, attr = ENTITIES[entity]
     return _web_outcome(_http(world, actor), reverse(f"{namespace}:detail", args=[getattr(world, attr).pk]))
 
@@ -148,3 +151,5 @@ def test_table_is_complete() -> None:
     for entity in ENTITIES:
         for action in ("view", "api_view", "list", "edit"):
             assert (entity, action) in seen
+    for entity in [*PROJECT_PAGES, *RECORD_PAGES]:
+        assert (entity, "view") in seen

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests.browser import log_in
 from tripod.core.cockpits import TITLES
 from tripod.demo.organisation import DEMO_PASSWORD
 from tripod.identity.models import Role
@@ -31,19 +32,11 @@ def _choose_language(page, base_url: str, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
 
 
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name='username']", username)
-    page.fill("input[name='password']", password)
-    page.locator("form:has(input[name='password']) button[type='submit']").click()
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("username", list(LOGINS))
 def test_demo_login_reaches_own_cockpit(page, live_server, demo, username, language):
     _choose_language(page, live_server.url, language)
-    _log_in(page, live_server.url, username, DEMO_PASSWORD)
+    log_in(page, live_server.url, username, DEMO_PASSWORD)
 
     role = LOGINS[username]
     assert page.url.rstrip("/").endswith(f"/cockpit/{role}"), page.url
@@ -59,9 +52,9 @@ def test_demo_login_reaches_own_cockpit(page, live_server, demo, username, langu
 def test_repeated_wrong_passwords_lock_the_login(page, live_server, demo):
     limit = settings.AXES_FAILURE_LIMIT
     for _ in range(limit):
-        _log_in(page, live_server.url, "pm", "not-the-password")
+        log_in(page, live_server.url, "pm", "not-the-password")
         assert "/accounts/login" in page.url
-    _log_in(page, live_server.url, "pm", DEMO_PASSWORD)
+    log_in(page, live_server.url, "pm", DEMO_PASSWORD)
     assert "/cockpit/" not in page.url
     with translation.override("en"):
         locked_heading = translation.gettext("Too many failed sign-ins")
@@ -69,6 +62,6 @@ def test_repeated_wrong_passwords_lock_the_login(page, live_server, demo):
 
 
 def test_a_login_that_is_not_locked_still_works_after_a_typo(page, live_server, demo):
-    _log_in(page, live_server.url, "am", "typo")
-    _log_in(page, live_server.url, "am", DEMO_PASSWORD)
+    log_in(page, live_server.url, "am", "typo")
+    log_in(page, live_server.url, "am", DEMO_PASSWORD)
     assert page.url.rstrip("/").endswith("/cockpit/am")

@@ -104,6 +104,18 @@ def test_navigation_and_cockpits_follow_roles(org: Any) -> None:
     assert nav_links(None) == []
 
 
+def test_only_the_most_specific_navigation_entry_is_active(org: Any) -> None:
+    from tripod.core import navigation
+
+    nested = navigation.NavEntry("Inner", "projects:create", "x", frozenset({Role.AM}))
+    navigation.NAVIGATION.append(nested)
+    try:
+        links = nav_links(org.am, "/projects/new/")
+    finally:
+        navigation.NAVIGATION.remove(nested)
+    assert [link.label for link in links if link.active] == ["Inner"]
+
+
 def test_tile_delta_tone() -> None:
     assert Tile("x", 1, delta=2).delta_tone == "good"
     assert Tile("x", 1, delta=-2).delta_tone == "bad"

@@ -39,6 +39,8 @@ STAFF = ALL_ROLES - {Role.CLIENT}
 
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Projects"), "projects:list", "kanban", ALL_ROLES),
+    NavEntry(_("My work"), "projects:my_work", "check2-square", frozenset({Role.PM, Role.MEMBER})),
+    NavEntry(_("Timesheet"), "projects:timesheet", "clock", frozenset({Role.PM, Role.MEMBER})),
     NavEntry(_("Clients"), "clients:list", "building", frozenset({Role.ADMIN, Role.AM})),
     NavEntry(_("People"), "people:list", "people", frozenset({Role.ADMIN, Role.LM})),
     NavEntry(_("Teams"), "people:teams", "diagram-3", frozenset({Role.ADMIN, Role.LM})),
@@ -67,8 +69,10 @@ def nav_links(user: Any, path: str = "") -> list[NavLink]:
     if not getattr(user, "is_authenticated", False):
         return []
     roles = user.roles
-    links = [_link(entry, path) for entry in NAVIGATION if roles & entry.roles]
-    return [link for link in links if link is not None]
+    links = [link for entry in NAVIGATION if roles & entry.roles if (link := _link(entry, path)) is not None]
+    # Only the most specific entry is active ("My work" lives under "Projects").
+    active = max((link for link in links if link.active), key=lambda link: len(link.url), default=None)
+    return [NavLink(link.label, link.url, link.icon, link is active) for link in links]
 
 
 def admin_link(user: Any) -> NavLink | None:

@@ -95,3 +95,41 @@ def clients_for_new_projects(user: Any) -> QuerySet[Client]:
         return Client.objects.all()
     visible = clients_visible_to(user).values("pk")
     return Client.objects.filter(Q(status__in=[Client.Status.ACTIVE, Client.Status.PROSPECT]) | Q(pk__in=visible))
+
+
+# --- inside a project: plan, progress, time, money, risks, reports ----------------------------------------------------
+def can_view_project_costs(user: Any, project: Project) -> bool:
+    """Budget, actual cost and earned value: admins, the project's PM and the client's account team (totals only,
+    never a person's rate)."""
+    if not (user.is_authenticated and user.is_internal):
+        return False
+    if user.is_admin or project.pm_id == user.pk:
+        return True
+    client = project.client
+    return client.owner_am_id == user.pk or client.account_team.filter(pk=user.pk).exists()
+
+
+def is_project_member(user: Any, project: Project) -> bool:
+    return user.is_authenticated and project.memberships.filter(user=user).exists()
+
+
+def can_update_task_progress(user: Any, project: Project) -> bool:
+    """Status and % complete of tasks (the board, "my work"): the plan's editors and the project's members."""
+    if not (user.is_authenticated and user.is_active and user.is_internal):
+        return False
+    return can_edit_project(user, project) or is_project_member(user, project)
+
+
+def can_log_time(user: Any, project: Project) -> bool:
+    """Booking hours on a project's tasks: its members and its PM, each for themselves."""
+    return can_update_task_progress(user, project)
+
+
+def can_approve_time(user: Any, project: Project) -> bool:
+    """Approving or returning submitted hours: the project's PM and admins."""
+    return can_edit_project(user, project)
+
+
+def can_raise_risk(user: Any, project: Project) -> bool:
+    """Anyone on the staff side who sees the project's internals may raise a risk or log an issue."""
+    return can_view_project_internals(user, project)

@@ -35,6 +35,25 @@ BADGE_TONES: dict[str, str] = {
     "monitoring": "warning",
     "closing": "primary",
     "closed": "neutral",
+    # time entries
+    "draft": "neutral",
+    "submitted": "info",
+    "approved": "success",
+    "returned": "warning",
+    # risks and issues
+    "threat": "danger",
+    "opportunity": "success",
+    "open": "info",
+    "occurred": "danger",
+    "resolved": "success",
+    "priority-critical": "danger",
+    "priority-high": "warning",
+    "priority-medium": "info",
+    "priority-low": "neutral",
+    # status reports
+    "green": "success",
+    "amber": "warning",
+    "red": "danger",
 }
 
 TOAST_ICONS = {

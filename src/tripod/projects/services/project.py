@@ -12,7 +12,22 @@ from tripod.identity.models import Role
 from tripod.projects.access import can_create_project, can_edit_project, clients_for_new_projects
 from tripod.projects.models import Project, ProjectMember
 
-PROJECT_EDITABLE = {"name", "client", "pm", "phase", "calendar", "start", "target_finish", "budget", "currency"}
+PROJECT_EDITABLE = {
+    "name",
+    "client",
+    "pm",
+    "phase",
+    "calendar",
+    "start",
+    "target_finish",
+    "budget",
+    "currency",
+    # the charter
+    "objectives",
+    "scope_statement",
+    "contract_reference",
+    "status_date",
+}
 
 
 @transaction.atomic

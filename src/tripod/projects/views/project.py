@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +19,7 @@ from tripod.core.htmx import form_page
 from tripod.core.tables import ChoiceFilter, Column, Table, query_param, render_table
 from tripod.identity.models import Role
 from tripod.projects.access import can_create_project, can_edit_project, can_view_project_internals
-from tripod.projects.forms import MemberAddForm, ProjectForm
+from tripod.projects.forms import MemberAddForm, PhaseGateForm, ProjectForm
 from tripod.projects.models import Project
 from tripod.projects.selectors import (
     project_counts_by_phase,
@@ -28,7 +28,10 @@ from tripod.projects.selectors import (
     project_members,
     projects_with_member_counts,
 )
+from tripod.projects.selectors.reports import phase_gate_list, project_milestones
 from tripod.projects.services import project_create, project_member_add, project_member_remove, project_update
+from tripod.projects.services.gates import next_phase
+from tripod.projects.views.tabs import project_tabs
 
 CLOSED = Project.Phase.CLOSED
 
@@ -103,6 +106,11 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "members": list(project_members(user=user, project=project)) if internals else [],
         "can_edit": can_edit,
         "member_form": MemberAddForm(project=project, user=user) if can_edit else None,
+        "tabs": project_tabs(user, project, "overview"),
+        "milestones": list(project_milestones(user=user, project=project)),
+        "gates": list(phase_gate_list(user=user, project=project)) if internals else [],
+        "gate_form": PhaseGateForm(project=project) if can_edit else None,
+        "next_phase": dict(Project.Phase.choices).get(next_phase(project.phase) or ""),
     }
     return render(request, "projects/detail.html", context)
 
@@ -188,34 +196,14 @@ def _projects_tiles(projects: QuerySet[Project], label: Any, icon: str) -> list[
     ]
 
 
-@cockpit_tiles(Role.PM, order=10)
-def _pm_tiles(request: HttpRequest) -> list[Tile]:
-    projects = project_list(user=request.user, managed=True)
-    members = projects.aggregate(n=Count("memberships__user", distinct=True))["n"]
-    return [*_projects_tiles(projects, _("My projects"), "kanban"), Tile(_("Members"), members, icon="people")]
-
-
 class CockpitProjectTable(ProjectTable):
     searchable = False
     empty_text = _("No projects here yet.")
 
 
-class ManagedProjectTable(CockpitProjectTable):
-    """The PM's own projects: the manager column would only repeat their name."""
-
-    columns = [column for column in ProjectTable.columns if column.key != "pm"]
-
-
 class CockpitPortalProjectTable(PortalProjectTable):
     searchable = False
     empty_text = _("No projects here yet.")
-
-
-@cockpit_table(Role.PM, order=10)
-def _pm_table(request: HttpRequest) -> CockpitTable:
-    projects = project_list(user=request.user, managed=True, member_counts=True)
-    table = ManagedProjectTable(request, projects, id="my-projects", per_page=10)
-    return CockpitTable(_("Projects I manage"), table, more_url=reverse("projects:list"))
 
 
 @cockpit_tiles(Role.MEMBER, order=10)
@@ -260,3 +248,13 @@ def _admin_table(request: HttpRequest) -> CockpitTable:
     projects = project_list(user=request.user, member_counts=True)
     table = CockpitProjectTable(request, projects, id="all-projects", per_page=10)
     return CockpitTable(_("Projects"), table, more_url=reverse("projects:list"))
+
+
+urlpatterns = [
+    path("", project_list_view, name="list"),
+    path("new/", project_create_view, name="create"),
+    path("<int:pk>/", project_detail_view, name="detail"),
+    path("<int:pk>/edit/", project_edit_view, name="edit"),
+    path("<int:pk>/members/add/", project_member_add_view, name="member_add"),
+    path("<int:pk>/members/<int:user_id>/remove/", project_member_remove_view, name="member_remove"),
+]

@@ -1,4 +1,4 @@
-"""The delivery side: projects and who works on them."""
+"""Projects, their members and their phase gates."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ from simple_history.models import HistoricalRecords
 
 from tripod.clients.models import Client
 from tripod.core.models import Calendar, TrackedModel
+
+
+def default_task_statuses() -> list[dict[str, object]]:
+    """The standard task workflow: to do, in progress, in review, done (``done`` closes a task)."""
+    return [
+        {"code": "todo", "label": "To do", "wip": None, "done": False},
+        {"code": "in_progress", "label": "In progress", "wip": None, "done": False},
+        {"code": "in_review", "label": "In review", "wip": None, "done": False},
+        {"code": "done", "label": "Done", "wip": None, "done": True},
+    ]
 
 
 class Project(TrackedModel):
@@ -60,6 +70,27 @@ class Project(TrackedModel):
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    objectives = models.TextField(_("objectives"), blank=True)
+    scope_statement = models.TextField(_("scope statement"), blank=True)
+    contract_reference = models.CharField(_("contract"), max_length=100, blank=True)
+    status_date = models.DateField(
+        _("status date"), null=True, blank=True, help_text=_("Progress is measured as of this date; empty is today.")
+    )
+    task_statuses = models.JSONField(
+        _("task statuses"),
+        default=default_task_statuses,
+        blank=True,
+        help_text=_("The task workflow of this project's board, in order, with optional WIP limits."),
+    )
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True, editable=False)
+    schedule_error = models.TextField(_("scheduling problem"), blank=True, editable=False)
+    schedule_progress = models.PositiveSmallIntegerField(
+        _("scheduling progress (%)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set while a large plan is being scheduled in the background."),
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -91,3 +122,34 @@ class ProjectMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.project}"
+
+
+class PhaseGate(TrackedModel):
+    """A decision to leave a phase: who decided, when, against which checklist."""
+
+    class Decision(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        PASSED_WITH_CONDITIONS = "conditional", _("Passed with conditions")
+        HELD = "held", _("Held")
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="gates")
+    from_phase = models.CharField(_("from phase"), max_length=16, choices=Project.Phase.choices)
+    to_phase = models.CharField(_("to phase"), max_length=16, choices=Project.Phase.choices)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, default=Decision.PASSED)
+    checklist = models.JSONField(
+        _("checklist"), default=list, blank=True, help_text=_('Items as {"item": text, "done": true/false}.')
+    )
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("phase gate")
+        verbose_name_plural = _("phase gates")
+        ordering = ["project", "decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.from_phase} → {self.to_phase}"
