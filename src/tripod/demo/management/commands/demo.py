@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tripod.demo import organisation
+from tripod.demo import delivery, organisation
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has users; the demo loads only into an empty database.")
         org = organisation.build()
-        counts = ", ".join(f"{n} {what}" for what, n in organisation.summary(org).items())
+        self.stdout.write("Planning and running the demo projects…")
+        delivered = delivery.build(org)
+        counts = ", ".join(f"{n} {what}" for what, n in {**organisation.summary(org), **delivered}.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation loaded: {counts}."))
         self.stdout.write(f"Logins: admin, pm, am, lm, dev, client — password {organisation.DEMO_PASSWORD}")
