@@ -1,12 +1,10 @@
-from django.urls import path
-
-from tripod.clients import views
+from tripod.clients.views import accounts, interactions, pipeline, surveys, tickets
 
 app_name = "clients"
 urlpatterns = [
-    path("", views.client_list_view, name="list"),
-    path("new/", views.client_create_view, name="create"),
-    path("<int:pk>/", views.client_detail_view, name="detail"),
-    path("<int:pk>/edit/", views.client_edit_view, name="edit"),
-    path("<int:pk>/contacts/new/", views.contact_create_view, name="contact_create"),
+    *accounts.urlpatterns,
+    *interactions.urlpatterns,
+    *tickets.urlpatterns,
+    *pipeline.urlpatterns,
+    *surveys.urlpatterns,
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tripod.clients",
     "tripod.people",
     "tripod.projects",
+    "tripod.scope",
     "tripod.api",
     "tripod.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("clients/", include("tripod.clients.urls")),
     path("projects/", include("tripod.projects.urls")),
     path("people/", include("tripod.people.urls")),
+    path("scope/", include("tripod.scope.urls")),
     path("collab/", include("tripod.core.collab_urls")),
     path("", include("tripod.core.urls")),
 ]

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -183,3 +183,12 @@ def _admin_clients(request: HttpRequest) -> list[Tile]:
             breakdown=[(_("active"), counts.get(Client.Status.ACTIVE, 0))],
         )
     ]
+
+
+urlpatterns = [
+    path("", client_list_view, name="list"),
+    path("new/", client_create_view, name="create"),
+    path("<int:pk>/", client_detail_view, name="detail"),
+    path("<int:pk>/edit/", client_edit_view, name="edit"),
+    path("<int:pk>/contacts/new/", contact_create_view, name="contact_create"),
+]

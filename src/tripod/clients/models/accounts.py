@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from tripod.core.models import TrackedModel
 
+__all__ = ["Client", "Contact", "PortalUser"]
+
 
 class Client(TrackedModel):
     class Tier(models.TextChoices):

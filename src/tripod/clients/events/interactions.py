@@ -1,0 +1,5 @@
+"""Event labels: interactions."""
+
+
+def register() -> None:
+    pass

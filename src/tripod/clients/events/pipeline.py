@@ -1,0 +1,5 @@
+"""Event labels: pipeline."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Event labels: surveys."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Event labels: tickets."""
+
+
+def register() -> None:
+    pass

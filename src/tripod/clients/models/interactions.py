@@ -1,0 +1,3 @@
+"""Interactions of the account side."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Pipeline of the account side."""
+
+__all__: list[str] = []

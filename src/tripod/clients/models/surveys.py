@@ -1,0 +1,3 @@
+"""Surveys of the account side."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Tickets of the account side."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""The clients domain's pages, one module per sub-domain; each module holds its own ``urlpatterns``."""

@@ -1,0 +1,3 @@
+"""Interactions pages."""
+
+urlpatterns: list = []

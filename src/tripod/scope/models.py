@@ -1,0 +1,1 @@
+"""Requirements and their confirmation records, traceability to the WBS, change requests."""

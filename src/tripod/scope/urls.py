@@ -1,0 +1,6 @@
+from tripod.scope.views import requirements
+
+app_name = "scope"
+urlpatterns = [
+    *requirements.urlpatterns,
+]

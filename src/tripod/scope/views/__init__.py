@@ -1,0 +1,1 @@
+"""The scope pages, one module per sub-domain; each module holds its own ``urlpatterns``."""

@@ -1,0 +1,3 @@
+"""Requirement pages."""
+
+urlpatterns: list = []
