@@ -39,7 +39,7 @@ def grants_visibility(model_label: str) -> Callable[[Grant], Grant]:
 
 def scope[M: models.Model](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     """Restrict ``queryset`` to the records ``user`` may see: admins all, anonymous none, others by the
-    union of the registered grants for the model."""
+    union of the registered grants for the model (a grant returning ``Q()`` grants all of them)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_admin:
@@ -47,8 +47,11 @@ def scope[M: models.Model](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     condition = Q(pk__in=[])
     for grant in _grants[queryset.model._meta.label_lower]:
         q = grant(user)
-        if q is not None:
-            condition |= q
+        if q is None:
+            continue
+        if not q:  # an empty Q grants every record (OR-ing it in would drop it and grant none)
+            return queryset
+        condition |= q
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
 
 
