@@ -48,6 +48,7 @@ run: env
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(TRIPOD) worker & \
+	  $(TRIPOD) crontask & \
 	  $(TRIPOD) serve --host $(HOST) --port $(PORT)
 
 lint: env-dev

@@ -10,9 +10,11 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from tests.authz.account_pages import ACCOUNT_RECORDS, CLIENT_PAGES, SEARCH_WORD
 from tests.authz.project_pages import PROJECT_PAGES, RECORD_PAGES, page_url
 from tests.authz.world import ACTORS, World, build_world
 from tripod.clients.selectors import client_list
+from tripod.core.search import search
 from tripod.people.access import can_view_cost_rate
 from tripod.people.selectors import person_list
 from tripod.projects.access import can_view_project_internals
@@ -65,6 +67,11 @@ def _user(world: World, actor: str):
 
 
 def check_view(world: World, entity: str, actor: str) -> str:
+    if entity in ACCOUNT_RECORDS:
+        record = ACCOUNT_RECORDS[entity]
+        return _web_outcome(_http(world, actor), record.url(record.make(world)))
+    if entity in CLIENT_PAGES:
+        return _web_outcome(_http(world, actor), reverse(CLIENT_PAGES[entity], args=[world.client.pk]))
     if entity in PROJECT_PAGES or entity in RECORD_PAGES:
         return _web_outcome(_http(world, actor), page_url(world, entity))
     namespace, _, attr = ENTITIES[entity]
@@ -93,6 +100,10 @@ LISTS: dict[str, Callable] = {"client": client_list, "project": project_list, "p
 
 
 def check_list(world: World, entity: str, actor: str) -> str:
+    if entity in ACCOUNT_RECORDS:
+        record = ACCOUNT_RECORDS[entity]
+        subject = record.make(world)
+        return "yes" if record.listed(_user(world, actor)).filter(pk=subject.pk).exists() else "no"
     _, collection, attr = ENTITIES[entity]
     subject = getattr(world, attr)
     in_selector = LISTS[entity](user=_user(world, actor)).filter(pk=subject.pk).exists()
@@ -126,6 +137,16 @@ def check_cost_rate(world: World, entity: str, actor: str) -> str:
     return "yes" if allowed else "no"
 
 
+def check_search(world: World, entity: str, actor: str) -> str:
+    """The global search finds the record exactly when the user may see it (no hint of it otherwise)."""
+    record = ACCOUNT_RECORDS[entity]
+    subject = record.make(world)
+    label = f"{subject._meta.app_label}.{subject._meta.model_name}"
+    groups = search(user=_user(world, actor), query=SEARCH_WORD)
+    found = any(group.label == label and any(r.url == record.url(subject) for r in group.results) for group in groups)
+    return "yes" if found else "no"
+
+
 CHECKS: dict[str, Callable[[World, str, str], str]] = {
     "view": check_view,
     "edit": check_edit,
@@ -134,6 +155,7 @@ CHECKS: dict[str, Callable[[World, str, str], str]] = {
     "list": check_list,
     "internals": check_internals,
     "cost_rate": check_cost_rate,
+    "search": check_search,
 }
 
 
@@ -151,5 +173,8 @@ def test_table_is_complete() -> None:
     for entity in ENTITIES:
         for action in ("view", "api_view", "list", "edit"):
             assert (entity, action) in seen
-    for entity in [*PROJECT_PAGES, *RECORD_PAGES]:
+    for entity in [*PROJECT_PAGES, *RECORD_PAGES, *CLIENT_PAGES]:
         assert (entity, "view") in seen
+    for entity in ACCOUNT_RECORDS:
+        for action in ("view", "list"):
+            assert (entity, action) in seen

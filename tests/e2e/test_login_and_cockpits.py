@@ -1,4 +1,5 @@
-"""Each demo login reaches its own cockpit, in English and in Chinese; repeated wrong passwords lock a login out."""
+"""Each demo login reaches its own cockpit (the client's login, the client portal), in English and in Chinese;
+repeated wrong passwords lock a login out."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ LOGINS = {
     "am": Role.AM,
     "lm": Role.LM,
     "dev": Role.MEMBER,
-    "client": Role.CLIENT,
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -46,6 +46,18 @@ def test_demo_login_reaches_own_cockpit(page, live_server, demo, username, langu
     assert title in heading
     if language == "zh-hans":
         assert CJK.search(heading), f"cockpit heading not translated: {heading!r}"
+    assert page.locator("html").get_attribute("lang") == language
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_demo_client_login_reaches_the_portal(page, live_server, demo, language):
+    _choose_language(page, live_server.url, language)
+    log_in(page, live_server.url, "client", DEMO_PASSWORD)
+    assert page.url.rstrip("/").endswith("/portal"), page.url
+    with translation.override(language):
+        tabs = [str(translation.gettext(label)) for label in ("Overview", "Requirements", "Tickets", "Surveys")]
+    nav = page.locator("nav").first.inner_text()
+    assert all(tab in nav for tab in tabs), nav
     assert page.locator("html").get_attribute("lang") == language
 
 

@@ -52,7 +52,8 @@ def test_my_work_page_highlights_overdue_and_shows_this_weeks_hours(client, me):
     project = make_project(pm=pm, members=[user])
     late = make_task(project, "Overdue report", start=today - timedelta(days=10), days=2)
     Assignment.objects.create(task=late, person=person)
-    current = make_task(project, "Current work", start=today, days=1)
+    # Finishing in two days at 17:00, so it is not overdue whatever the time of day the test runs.
+    current = make_task(project, "Current work", start=today, days=3)
     Assignment.objects.create(task=current, person=person)
     time_entry_save(actor=user, task=current, day=today, minutes=150)
     client.force_login(user)

@@ -47,20 +47,29 @@ def test_list_query_budget_does_not_grow_with_rows(org: Any, login: Any, django_
     assert "Client 00" in response.content.decode()
 
 
-def test_detail_shows_contacts_and_projects(org: Any, login: Any) -> None:
-    html = login(org.am).get(reverse("clients:detail", args=[org.acme.pk])).content.decode()
+def test_detail_shows_contacts_and_loads_the_projects_after_the_first_paint(org: Any, login: Any) -> None:
+    client = login(org.am)
+    html = client.get(reverse("clients:detail", args=[org.acme.pk])).content.decode()
+    projects_url = reverse("clients:c360_projects", args=[org.acme.pk])
     assert "赵总" in html
-    assert "ERP rollout" in html and "Data platform" in html
+    assert f'hx-get="{projects_url}"' in html
+    section = client.get(projects_url).content.decode()
+    assert "ERP rollout" in section and "Data platform" in section and "<html" not in section
 
 
 def test_detail_of_an_invisible_client_is_404(org: Any, login: Any) -> None:
     assert login(org.am).get(reverse("clients:detail", args=[org.globex.pk])).status_code == 404
 
 
-def test_portal_user_sees_their_client_without_contacts(org: Any, login: Any) -> None:
-    html = login(org.portal).get(reverse("clients:detail", args=[org.acme.pk])).content.decode()
+def test_portal_user_sees_their_client_and_projects_without_contacts(org: Any, login: Any) -> None:
+    client = login(org.portal)
+    html = client.get(reverse("clients:detail", args=[org.acme.pk])).content.decode()
     assert "Acme 科技" in html
     assert "赵总" not in html
+    assert reverse("clients:c360_health", args=[org.acme.pk]) not in html
+    section = client.get(reverse("clients:c360_projects", args=[org.acme.pk])).content.decode()
+    assert "ERP rollout" in section
+    assert "SPI" not in section and "RAG" not in section  # no costs, no internal status for the portal
 
 
 def test_create_client(org: Any, login: Any) -> None:
@@ -150,15 +159,34 @@ def test_add_contact(org: Any, login: Any) -> None:
     assert org.acme.contacts.filter(name="Li Na").exists()
 
 
+DETAIL_BUDGET = 12  # the first paint (10 today): session, user, client, the account-team check, contacts with their
+# last touch, business lines, account team, interactions and their contacts, follow-ups; the heavy sections are
+# separate requests with their own budgets (tests/clients/test_client360_views.py).
+
+
 def test_detail_query_budget_does_not_grow_with_rows(org: Any, login: Any, django_assert_max_num_queries: Any) -> None:
     from tripod.projects.services import project_create
 
+    client = login(org.am)
+    url = reverse("clients:detail", args=[org.acme.pk])
+    projects_url = reverse("clients:c360_projects", args=[org.acme.pk])
+    client.get(url)
+
+    def count(target: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(target).status_code == 200
+        return len(ctx.captured_queries)
+
+    few_page, few_projects = count(url), count(projects_url)
     for i in range(20):
         contact_create(actor=org.admin, client=org.acme, name=f"Contact {i:02}")
         project_create(actor=org.admin, code=f"P-{i:02}", name=f"Project {i}", client=org.acme, pm=org.pm)
-    client = login(org.am)
-    url = reverse("clients:detail", args=[org.acme.pk])
-    client.get(url)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(DETAIL_BUDGET):
         response = client.get(url)
-    assert "Contact 19" in response.content.decode() and "P-19" in response.content.decode()
+    assert "Contact 19" in response.content.decode()
+    assert count(url) == few_page
+    assert count(projects_url) == few_projects
+    assert "P-19" in client.get(projects_url).content.decode()

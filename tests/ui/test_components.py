@@ -98,7 +98,16 @@ def test_hx_toast_merges_triggers() -> None:
 
 
 def test_navigation_and_cockpits_follow_roles(org: Any) -> None:
-    assert [link.label for link in nav_links(org.am, "/clients/")] == ["Projects", "Clients"]
+    assert [link.label for link in nav_links(org.am, "/clients/")] == [
+        "Projects",
+        "Clients",
+        "Pipeline",
+        "Requirements",
+        "Tickets",
+        "Signals",
+        "Surveys",
+    ]
+    assert [link.label for link in nav_links(org.portal, "/portal/")] == ["Client portal", "Projects"]
     assert next(link for link in nav_links(org.am, "/clients/") if link.label == "Clients").active
     assert cockpit_roles(org.portal) == [Role.CLIENT]
     assert nav_links(None) == []

@@ -16,12 +16,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("username", "role"),
-    [("admin", "admin"), ("pm", "pm"), ("am", "am"), ("lm", "lm"), ("dev", "member"), ("portal", "client")],
+    [("admin", "admin"), ("pm", "pm"), ("am", "am"), ("lm", "lm"), ("dev", "member")],
 )
 def test_home_redirects_to_the_users_cockpit(org: Any, login: Any, username: str, role: str) -> None:
     response = login(getattr(org, username)).get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("core:cockpit", kwargs={"role": role})
+
+
+def test_home_sends_a_client_user_to_the_portal(org: Any, login: Any) -> None:
+    response = login(org.portal).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:overview")
 
 
 def test_home_prefers_the_most_senior_cockpit(org: Any, login: Any) -> None:

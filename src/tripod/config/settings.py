@@ -72,12 +72,14 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "axes",
+    "crontask",
     "tripod.core",
     "tripod.identity",
     "tripod.clients",
     "tripod.people",
     "tripod.projects",
     "tripod.scope",
+    "tripod.portal",
     "tripod.api",
     "tripod.demo",
 ]
@@ -226,6 +228,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Periodic jobs (`tripod crontask`): the scheduler enqueues each job on the task queue when it is due. With Redis,
+# a lock there keeps a second scheduler (another machine) from enqueueing the same jobs twice.
+CRONTASK = {"REDIS_URL": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}
 
 # Cache: local memory unless REDIS_URL is set (needed when several app processes share lockout/cache state).
 if os.environ.get("REDIS_URL"):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/", include("tripod.projects.urls")),
     path("people/", include("tripod.people.urls")),
     path("scope/", include("tripod.scope.urls")),
+    path("portal/", include("tripod.portal.urls")),
     path("collab/", include("tripod.core.collab_urls")),
     path("", include("tripod.core.urls")),
 ]

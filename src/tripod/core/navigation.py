@@ -38,10 +38,16 @@ ALL_ROLES = frozenset(Role.values)
 STAFF = ALL_ROLES - {Role.CLIENT}
 
 NAVIGATION: list[NavEntry] = [
+    NavEntry(_("Client portal"), "portal:overview", "house", frozenset({Role.CLIENT})),
     NavEntry(_("Projects"), "projects:list", "kanban", ALL_ROLES),
     NavEntry(_("My work"), "projects:my_work", "check2-square", frozenset({Role.PM, Role.MEMBER})),
     NavEntry(_("Timesheet"), "projects:timesheet", "clock", frozenset({Role.PM, Role.MEMBER})),
     NavEntry(_("Clients"), "clients:list", "building", frozenset({Role.ADMIN, Role.AM})),
+    NavEntry(_("Pipeline"), "clients:pipeline", "funnel", frozenset({Role.ADMIN, Role.AM})),
+    NavEntry(_("Requirements"), "scope:requirements", "card-checklist", frozenset({Role.ADMIN, Role.AM})),
+    NavEntry(_("Tickets"), "clients:tickets", "life-preserver", frozenset({Role.ADMIN, Role.AM, Role.PM, Role.MEMBER})),
+    NavEntry(_("Signals"), "clients:signals", "broadcast", frozenset({Role.ADMIN, Role.AM})),
+    NavEntry(_("Surveys"), "clients:survey_list", "emoji-smile", frozenset({Role.ADMIN, Role.AM})),
     NavEntry(_("People"), "people:list", "people", frozenset({Role.ADMIN, Role.LM})),
     NavEntry(_("Teams"), "people:teams", "diagram-3", frozenset({Role.ADMIN, Role.LM})),
 ]

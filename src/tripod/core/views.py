@@ -38,6 +38,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """Send the user to their most senior cockpit; a user without any role gets a page that says so."""
     roles = cockpit_roles(request.user)
+    if roles == [Role.CLIENT]:
+        return redirect("portal:overview")  # a client's own users live in the portal
     if roles:
         return redirect("core:cockpit", role=roles[0])
     return render(request, "core/home.html")

@@ -298,6 +298,7 @@ def _reports(pm: Any, project: Project, today: dt.date) -> None:
                 "client; integration testing of the first modules starts next week."
             ),
             client_summary="Work is progressing; the next milestone is on track with the agreed plan.",
+            shareable=True,  # the client reads it in the portal
         )
         report = status_report_publish(actor=pm, report=report, version=report.version)
 

@@ -9,3 +9,8 @@ class ScopeConfig(AppConfig):
     name = "tripod.scope"
     label = "scope"
     verbose_name = _("Scope")
+
+    def ready(self) -> None:
+        from tripod.scope import records
+
+        records.register()

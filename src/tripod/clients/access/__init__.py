@@ -1,7 +1,7 @@
 """Who may see and change the account side's records; one module per sub-domain. Importing the package registers
 every module's visibility grants."""
 
-from tripod.clients.access import interactions, pipeline, surveys, tickets  # noqa: F401  (registers grants)
+from tripod.clients.access import interactions, pipeline, signals, surveys, tickets  # noqa: F401  (registers grants)
 from tripod.clients.access.accounts import (
     can_create_client,
     can_edit_client,

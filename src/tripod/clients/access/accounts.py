@@ -1,8 +1,11 @@
-"""Who may see and change clients.
+"""Who may see and change clients and their contacts.
 
-Seen by: admins; the owning AM and the account team; the client's own portal users; and, contributed by
+Clients are seen by: admins; the owning AM and the account team; the client's own portal users; and, contributed by
 ``projects.access``, the PM, members and line managers of the client's projects.
 Changed by: admins and the owning AM. Created by: admins and AMs.
+Contacts (the AM's working material) are seen by admins and the account team, never by the portal; added and
+edited by admins and the owning AM. The business-line catalogue is read by every staff member and kept by admins
+and AMs.
 """
 
 from __future__ import annotations
@@ -65,3 +68,20 @@ def can_edit_client(user: Any, client: Client) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return user.is_admin or (user.is_internal and client.owner_am_id == user.pk)
+
+
+def can_edit_contact(user: Any, contact: Contact) -> bool:
+    """Adding and editing a client's contacts: admins and the owning AM (the account team reads them)."""
+    return can_edit_client(user, contact.client)
+
+
+def is_on_account_team(user: Any, client: Client) -> bool:
+    """The owning AM or a member of the account team (staff only: a portal login never counts)."""
+    if not (user.is_authenticated and user.is_internal):
+        return False
+    return client.owner_am_id == user.pk or client.account_team.filter(pk=user.pk).exists()
+
+
+def can_manage_business_lines(user: Any) -> bool:
+    """The catalogue of business lines: admins and AMs add and rename lines."""
+    return can_create_client(user) and user.is_internal

@@ -4,5 +4,6 @@ follow-ups, tickets under SLA, the pipeline (opportunities, contracts, billing m
 from tripod.clients.models.accounts import *  # noqa: F403
 from tripod.clients.models.interactions import *  # noqa: F403
 from tripod.clients.models.pipeline import *  # noqa: F403
+from tripod.clients.models.signals import *  # noqa: F403
 from tripod.clients.models.surveys import *  # noqa: F403
 from tripod.clients.models.tickets import *  # noqa: F403

@@ -1,4 +1,5 @@
-"""The account side: clients, their people, and the portal users who sign in for a client."""
+"""The account side: clients and their business lines, the client's people with their place in the decision chain,
+and the portal users who sign in for a client."""
 
 from __future__ import annotations
 
@@ -9,7 +10,24 @@ from simple_history.models import HistoricalRecords
 
 from tripod.core.models import TrackedModel
 
-__all__ = ["Client", "Contact", "PortalUser"]
+__all__ = ["BusinessLine", "Client", "Contact", "PortalUser"]
+
+
+class BusinessLine(TrackedModel):
+    """One line of the client's business we serve or could serve (retail banking, cold-chain logistics...); a shared
+    catalogue, so the pipeline and the reports group clients by the same names."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("business line")
+        verbose_name_plural = _("business lines")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Client(TrackedModel):
@@ -28,6 +46,9 @@ class Client(TrackedModel):
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.STANDARD)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    business_lines = models.ManyToManyField(
+        BusinessLine, verbose_name=_("business lines"), blank=True, related_name="clients"
+    )
     owner_am = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account manager"),
@@ -42,6 +63,8 @@ class Client(TrackedModel):
         blank=True,
         related_name="account_clients",
     )
+    # Changes of business lines are recorded as business events (client.business_lines_changed), which keeps the
+    # timeline's query count where it was.
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[account_team])
 
     class Meta:
@@ -54,14 +77,33 @@ class Client(TrackedModel):
 
 
 class Contact(TrackedModel):
-    """A person at the client, with their place in the decision chain."""
+    """A person at the client, with their place in the decision chain.
+
+    The last touch (the latest interaction with the contact) is not stored here: the selectors compute it from the
+    interactions, so it is right at once when an interaction is recorded, moved, edited or deleted, and a planned
+    interaction only counts once its time has come."""
 
     class DecisionRole(models.TextChoices):
+        ECONOMIC_BUYER = "economic_buyer", _("Economic buyer")
         DECISION_MAKER = "decision_maker", _("Decision maker")
         INFLUENCER = "influencer", _("Influencer")
-        GATEKEEPER = "gatekeeper", _("Gatekeeper")
-        USER = "user", _("User")
         CHAMPION = "champion", _("Champion")
+        USER = "user", _("User")
+        GATEKEEPER = "gatekeeper", _("Gatekeeper")
+        BLOCKER = "blocker", _("Blocker")
+
+    class Influence(models.IntegerChoices):
+        VERY_LOW = 1, _("Very low")
+        LOW = 2, _("Low")
+        MEDIUM = 3, _("Medium")
+        HIGH = 4, _("High")
+        VERY_HIGH = 5, _("Very high")
+
+    class Attitude(models.TextChoices):
+        SUPPORTER = "supporter", _("Supporter")
+        NEUTRAL = "neutral", _("Neutral")
+        SCEPTIC = "sceptic", _("Sceptic")
+        OPPONENT = "opponent", _("Opponent")
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=150)
@@ -74,6 +116,19 @@ class Contact(TrackedModel):
         choices=DecisionRole.choices,
         default=DecisionRole.USER,
     )
+    influence = models.PositiveSmallIntegerField(
+        _("influence"),
+        choices=Influence.choices,
+        default=Influence.MEDIUM,
+        help_text=_("How much this person's view weighs in the client's decisions, from 1 (very low) to 5."),
+    )
+    attitude = models.CharField(
+        _("attitude"),
+        max_length=12,
+        choices=Attitude.choices,
+        default=Attitude.NEUTRAL,
+        help_text=_("Their attitude towards us and our proposals."),
+    )
     reports_to = models.ForeignKey(
         "self",
         verbose_name=_("reports to"),
@@ -82,12 +137,21 @@ class Contact(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="reports",
     )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Clear when the person has left or is no longer involved.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["client", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(influence__gte=1, influence__lte=5), name="contact_influence_1_5"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,35 +1,59 @@
-"""Client pages (list, detail with contacts and projects, create, edit) and the account manager's cockpit."""
+"""Client pages (list, create, edit), contact pages (add, edit), the decision chain page and the business-line
+catalogue; the admin cockpit's client tile."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tripod.clients.access import can_create_client, can_edit_client
-from tripod.clients.forms import ClientForm, ContactForm
+from tripod.clients.access.accounts import can_edit_contact, can_manage_business_lines, is_on_account_team
+from tripod.clients.forms import BusinessLineForm, ClientForm, ContactForm
 from tripod.clients.models import Client
 from tripod.clients.selectors import client_counts_by_status, client_get, client_list, contact_list
-from tripod.clients.services import client_create, client_update, contact_create
-from tripod.core.cockpits import CockpitTable, Tile, cockpit_table, cockpit_tiles
+from tripod.clients.selectors.accounts import (
+    business_line_get,
+    business_line_list,
+    contact_get,
+    decision_chain_of,
+)
+from tripod.clients.services import (
+    business_line_create,
+    business_line_update,
+    client_create,
+    client_update,
+    contact_create,
+    contact_update,
+)
+from tripod.clients.views.decision_chain import decision_chain_picture
+from tripod.core.cockpits import Tile, cockpit_tiles
 from tripod.core.errors import Forbidden
-from tripod.core.htmx import form_page
+from tripod.core.htmx import form_page, submit_form
 from tripod.core.tables import ChoiceFilter, Column, Table, query_param, render_table
 from tripod.identity.models import Role
 from tripod.projects.selectors import project_list
 
 
-def _detail_url(client: Client) -> str:
+def client_url(client: Client) -> str:
     return reverse("clients:detail", args=[client.pk])
+
+
+def can_view_contacts(user: Any, client: Client) -> bool:
+    """The client's people and their decision chain: admins and the account team."""
+    return bool(user.is_authenticated and (user.is_admin or is_on_account_team(user, client)))
 
 
 class ClientTable(Table):
     columns = [
-        Column("name", _("Name"), sort="name", link=_detail_url),
+        Column("name", _("Name"), sort="name", link=client_url),
         Column("industry", _("Industry"), sort="industry"),
         Column("tier", _("Tier"), accessor="get_tier_display", sort="tier", badge=lambda c: c.tier),
         Column("status", _("Status"), accessor="get_status_display", sort="status", badge=lambda c: c.status),
@@ -65,33 +89,18 @@ def client_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    client = client_get(user=request.user, pk=pk)
-    user = request.user
-    context = {
-        "record": client,
-        "client": client,
-        "contacts": list(contact_list(user=user, client=client)) if user.is_internal else None,
-        "projects": list(project_list(user=user, client_id=client.pk)),
-        "account_team": list(client.account_team.order_by("display_name", "username")) if user.is_internal else [],
-        "can_edit": can_edit_client(user, client),
-    }
-    return render(request, "clients/detail.html", context)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def client_create_view(request: HttpRequest) -> HttpResponse:
     if not can_create_client(request.user):
         raise Forbidden()
     return form_page(
         request,
-        ClientForm(request.POST or None),
+        ClientForm(request.POST or None, user=request.user),
         lambda data: client_create(actor=request.user, **data),
         title=_("New client"),
         cancel_url=reverse("clients:list"),
         success_message=lambda client: _("Client %(name)s created.") % {"name": client.name},
-        success_url=_detail_url,
+        success_url=client_url,
     )
 
 
@@ -103,16 +112,17 @@ def client_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Forbidden()
     return form_page(
         request,
-        ClientForm(request.POST or None, instance=client),
+        ClientForm(request.POST or None, instance=client, user=request.user),
         lambda data: client_update(actor=request.user, client=client, **data),
         title=_("Edit client"),
         eyebrow=client.name,
-        cancel_url=_detail_url(client),
+        cancel_url=client_url(client),
         success_message=lambda saved: _("Client %(name)s saved.") % {"name": saved.name},
-        success_url=_detail_url,
+        success_url=client_url,
     )
 
 
+# --- contacts and the decision chain ----------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -126,49 +136,114 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Add contact"),
         eyebrow=client.name,
         submit_label=_("Add contact"),
-        cancel_url=_detail_url(client),
+        cancel_url=client_url(client),
         success_message=lambda contact: _("Contact %(name)s added.") % {"name": contact.name},
-        success_url=lambda contact: _detail_url(client),
+        success_url=lambda contact: client_url(client),
     )
 
 
-# --- cockpits ---------------------------------------------------------------------------------------------------------
-@cockpit_tiles(Role.AM, order=10)
-def _am_tiles(request: HttpRequest) -> list[Tile]:
-    clients = client_list(user=request.user, mine=True)
-    by_status = client_counts_by_status(user=request.user, mine=True)
-    projects = project_list(user=request.user).filter(client__in=clients.order_by().values("pk"))
-    running = projects.exclude(phase="closed")
-    return [
-        Tile(
-            _("My clients"),
-            sum(by_status.values()),
-            icon="building",
-            url=reverse("clients:list"),
-            breakdown=[(label, by_status[value]) for value, label in Client.Status.choices if by_status.get(value)],
-        ),
-        Tile(_("Active clients"), by_status.get(Client.Status.ACTIVE, 0), icon="check2-circle", tone="success"),
-        Tile(_("Prospects"), by_status.get(Client.Status.PROSPECT, 0), icon="stars", tone="info"),
-        Tile(
-            _("Projects of my clients"),
-            projects.count(),
-            icon="kanban",
-            url=reverse("projects:list"),
-            breakdown=[(_("running"), running.count())],
-        ),
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit_view(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    client = client_get(user=request.user, pk=pk)
+    contact = contact_get(user=request.user, pk=contact_pk, client=client)
+    if not can_edit_contact(request.user, contact):
+        raise Forbidden()
+    return form_page(
+        request,
+        ContactForm(request.POST or None, instance=contact, client=client, user=request.user),
+        lambda data: contact_update(actor=request.user, contact=contact, **data),
+        title=_("Edit contact"),
+        eyebrow=client.name,
+        cancel_url=client_url(client),
+        success_message=lambda saved: _("Contact %(name)s saved.") % {"name": saved.name},
+        success_url=lambda saved: client_url(client),
+    )
+
+
+@login_required
+@require_GET
+def decision_chain_view(request: HttpRequest, pk: int) -> HttpResponse:
+    client = client_get(user=request.user, pk=pk)
+    if not can_view_contacts(request.user, client):
+        raise Forbidden()
+    contacts = list(contact_list(user=request.user, client=client))
+    chain = decision_chain_of(client, contacts)
+    context = {
+        "client": client,
+        "chain": decision_chain_picture(chain, user=request.user),
+        "outline": chain.roots,
+        "inactive": [c for c in contacts if not c.active],
+        "can_edit": can_edit_client(request.user, client),
+    }
+    return render(request, "clients/decision_chain.html", context)
+
+
+# --- the business-line catalogue --------------------------------------------------------------------------------------
+def _business_line_edit_url(line: Any) -> str:
+    return reverse("clients:business_line_edit", args=[line.pk])
+
+
+class BusinessLineTable(Table):
+    columns = [
+        Column("name", _("Name"), sort="name"),
+        Column("description", _("Description")),
+        Column("client_count", _("Clients"), sort="client_count", numeric=True),
+    ]
+    default_sort = "name"
+    search_placeholder = _("Filter by name…")
+    empty_text = _("No business lines yet.")
+    empty_icon = "diagram-2"
+
+
+class EditableBusinessLineTable(BusinessLineTable):
+    """The catalogue as its keepers see it: each name opens the line's edit page."""
+
+    columns = [
+        Column("name", _("Name"), sort="name", link=_business_line_edit_url),
+        *BusinessLineTable.columns[1:],
     ]
 
 
-class CockpitClientTable(ClientTable):
-    searchable = False
-    empty_text = _("You do not look after any client yet.")
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_lines_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_internal:
+        raise Forbidden()
+    can_manage = can_manage_business_lines(user)
+    form = None
+    if can_manage:
+        form = BusinessLineForm(request.POST or None)
+        if request.method == "POST":
+            saved = submit_form(form, lambda data: business_line_create(actor=user, **data))
+            if saved is not None:
+                messages.success(request, _("Business line %(name)s added.") % {"name": saved.name})
+                return redirect("clients:business_lines")
+    elif request.method == "POST":
+        raise Forbidden()
+    lines = business_line_list(user=user)
+    if q := query_param(request):
+        lines = lines.filter(name__icontains=q)
+    table = (EditableBusinessLineTable if can_manage else BusinessLineTable)(request, lines, id="business-lines")
+    return render_table(request, "clients/business_lines.html", {"form": form, "can_manage": can_manage}, table)
 
 
-@cockpit_table(Role.AM, order=10)
-def _am_table(request: HttpRequest) -> CockpitTable:
-    clients = with_project_counts(client_list(user=request.user, mine=True), request.user)
-    table = CockpitClientTable(request, clients, id="my-clients", per_page=10)
-    return CockpitTable(_("My clients"), table, more_url=reverse("clients:list"))
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_line_edit_view(request: HttpRequest, line_pk: int) -> HttpResponse:
+    line = business_line_get(user=request.user, pk=line_pk)
+    if not can_manage_business_lines(request.user):
+        raise Forbidden()
+    return form_page(
+        request,
+        BusinessLineForm(request.POST or None, instance=line),
+        lambda data: business_line_update(actor=request.user, line=line, **data),
+        title=_("Edit business line"),
+        cancel_url=reverse("clients:business_lines"),
+        success_message=lambda saved: _("Business line %(name)s saved.") % {"name": saved.name},
+        success_url=lambda saved: reverse("clients:business_lines"),
+    )
 
 
 @cockpit_tiles(Role.ADMIN, order=20)
@@ -188,7 +263,10 @@ def _admin_clients(request: HttpRequest) -> list[Tile]:
 urlpatterns = [
     path("", client_list_view, name="list"),
     path("new/", client_create_view, name="create"),
-    path("<int:pk>/", client_detail_view, name="detail"),
+    path("business-lines/", business_lines_view, name="business_lines"),
+    path("business-lines/<int:line_pk>/edit/", business_line_edit_view, name="business_line_edit"),
     path("<int:pk>/edit/", client_edit_view, name="edit"),
     path("<int:pk>/contacts/new/", contact_create_view, name="contact_create"),
+    path("<int:pk>/contacts/<int:contact_pk>/edit/", contact_edit_view, name="contact_edit"),
+    path("<int:pk>/decision-chain/", decision_chain_view, name="decision_chain"),
 ]

@@ -38,6 +38,14 @@ TABS: list[tuple[str, Any, str, str, Callable[[Any, Project], bool]]] = [
     ("budget", _("Budget and EV"), "projects:budget", "cash-coin", can_view_project_costs),
     ("risks", _("Risks"), "projects:risks", "exclamation-triangle", can_view_project_internals),
     ("issues", _("Issues"), "projects:issues", "bug", can_view_project_internals),
+    ("requirements", _("Requirements"), "scope:project_requirements", "card-checklist", can_view_project_internals),
+    (
+        "change_requests",
+        _("Change requests"),
+        "scope:project_change_requests",
+        "arrow-left-right",
+        can_view_project_internals,
+    ),
     ("reports", _("Status reports"), "projects:reports", "file-earmark-text", _anyone),
 ]
 

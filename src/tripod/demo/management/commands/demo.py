@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tripod.demo import delivery, organisation
+from tripod.demo import accounts, change_requests, delivery, organisation, pipeline, scope, signals, surveys, tickets
+
+# After the organisation, in this order: each part builds on what the ones before it left (won opportunities link
+# the delivered projects, signals read interactions, contracts and survey answers).
+PARTS = (delivery, accounts, pipeline, tickets, surveys, scope, change_requests, signals)
 
 
 class Command(BaseCommand):
@@ -25,8 +29,10 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has users; the demo loads only into an empty database.")
         org = organisation.build()
-        self.stdout.write("Planning and running the demo projects…")
-        delivered = delivery.build(org)
-        counts = ", ".join(f"{n} {what}" for what, n in {**organisation.summary(org), **delivered}.items())
+        self.stdout.write("Planning and running the demo projects, then the accounts around them…")
+        built = dict(organisation.summary(org))
+        for part in PARTS:
+            built.update(part.build(org))
+        counts = ", ".join(f"{n} {what}" for what, n in built.items())
         self.stdout.write(self.style.SUCCESS(f"Demo organisation loaded: {counts}."))
         self.stdout.write(f"Logins: admin, pm, am, lm, dev, client — password {organisation.DEMO_PASSWORD}")

@@ -1,0 +1,4 @@
+from tripod.portal import views
+
+app_name = "portal"
+urlpatterns = views.urlpatterns

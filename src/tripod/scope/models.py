@@ -1,1 +1,0 @@
-"""Requirements and their confirmation records, traceability to the WBS, change requests."""
