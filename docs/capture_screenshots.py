@@ -1,4 +1,5 @@
-"""Take the screenshots of the PM guide from a running Tripod with the demo data (``make run``).
+"""Take the screenshots of the PM and AM guides and of the client portal from a running Tripod with the demo data
+(``make run``).
 
     uv run python docs/capture_screenshots.py [--base-url http://127.0.0.1:8000] [--out docs/img]
 
@@ -26,7 +27,8 @@ ARGS = [
 PASSWORD = "tripod-demo"  # noqa: S105  (the documented demo login)
 PROJECT = "NW-TMS"
 
-# file name, path under the project (None: a page of its own), who looks
+# file name, path under the project (a path from / is a page of its own), who looks, and optionally the links to
+# follow from there, one after the other (the first match of each), to reach the record shown
 SHOTS = [
     ("pm-cockpit", "/", "pm"),
     ("pm-overview", "", "pm"),
@@ -40,6 +42,23 @@ SHOTS = [
     ("pm-reports", "reports/", "pm"),
     ("member-timesheet", "/projects/time/", "dev"),
     ("member-my-work", "/projects/my-work/", "dev"),
+    ("am-cockpit", "/", "am"),
+    ("am-client360", "/clients/?q=Huaxin", "am", "#clients tbody a"),
+    ("am-signals", "/clients/signals/", "am"),
+    ("am-requirement", "/scope/requirements/?status=confirmed", "am", "#requirements tbody a"),
+    (
+        "am-change-request",
+        "/projects/?q=HX-MB",
+        "am",
+        "#projects tbody a",
+        ".nav a[href*='change-requests']",
+        "#change-requests tbody a",
+    ),
+    ("am-tickets", "/clients/tickets/", "am"),
+    ("am-pipeline", "/clients/pipeline/", "am"),
+    ("portal-overview", "/portal/", "client"),
+    ("portal-requirements", "/portal/requirements/", "client"),
+    ("portal-ticket", "/portal/tickets/", "client", "main tbody a[href^='/portal/tickets/']"),
 ]
 
 
@@ -63,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default=str(Path(__file__).with_name("img")))
+    parser.add_argument("--only", nargs="*", default=[], help="take only the shots whose names start so (am-, portal-)")
     options = parser.parse_args()
     base, out = options.base_url.rstrip("/"), Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +91,8 @@ def main() -> None:
         page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US").new_page()
         who = None
         detail = ""
-        for name, where, username in SHOTS:
+        shots = [shot for shot in SHOTS if not options.only or shot[0].startswith(tuple(options.only))]
+        for name, where, username, *follow in shots:
             if username != who:
                 log_in(page, base, username)
                 who = username
@@ -79,9 +100,12 @@ def main() -> None:
             url = f"{base}{where}" if where.startswith("/") else f"{detail}{where}"
             page.goto(url)
             page.wait_for_load_state("networkidle")
+            for link in follow:
+                page.locator(link).first.click()
+                page.wait_for_load_state("networkidle")
             page.wait_for_timeout(400)  # charts and the Gantt paint after load
             page.screenshot(path=str(out / f"{name}.png"))
-            print(f"{name}: {url}")
+            print(f"{name}: {page.url}")
         browser.close()
 
 
