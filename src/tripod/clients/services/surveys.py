@@ -286,7 +286,7 @@ def survey_answer(*, token: str, score: int, comment: str = "", now: datetime | 
     invitation = None
     if 0 < len(token) <= SurveyInvitation.MAX_TOKEN_LENGTH:
         invitation = (
-            SurveyInvitation.objects.select_for_update()
+            SurveyInvitation.objects.select_for_update(of=("self",))  # the owner AM is an outer join: lock only the row
             .select_related("survey__client__owner_am", "contact")
             .filter(token_hash=SurveyInvitation.hash_token(token))
             .first()
@@ -315,7 +315,7 @@ def survey_answer_portal(
         raise Forbidden()
     now = now or timezone.now()
     locked = (
-        SurveyInvitation.objects.select_for_update()
+        SurveyInvitation.objects.select_for_update(of=("self",))
         .select_related("survey__client__owner_am", "contact")
         .get(pk=invitation.pk)
     )
