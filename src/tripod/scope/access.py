@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from tripod.clients.access import portal_client_id
+from tripod.clients.access.accounts import is_account_team
 from tripod.clients.models import Client, PortalUser
 from tripod.core.access import grants_visibility, scope
 from tripod.identity.models import Role
@@ -76,15 +77,6 @@ def traces_visible_to(user: Any) -> QuerySet[RequirementTrace]:
 
 def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_account_team(user: Any, client: Client) -> bool:
-    """Admins, the client's owner AM and its account team."""
-    if not (_active(user) and user.is_internal):
-        return False
-    if user.is_admin or client.owner_am_id == user.pk:
-        return True
-    return client.account_team.filter(pk=user.pk).exists()
 
 
 def portal_binding(user: Any) -> PortalUser | None:

@@ -82,6 +82,15 @@ def is_on_account_team(user: Any, client: Client) -> bool:
     return client.owner_am_id == user.pk or client.account_team.filter(pk=user.pk).exists()
 
 
+def is_account_team(user: Any, client: Client) -> bool:
+    """Admins, the client's owning AM and its account team: who works the account (staff only, active logins)."""
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_internal):
+        return False
+    if user.is_admin or client.owner_am_id == user.pk:
+        return True
+    return client.account_team.filter(pk=user.pk).exists()
+
+
 def can_manage_business_lines(user: Any) -> bool:
     """The catalogue of business lines: admins and AMs add and rename lines."""
     return can_create_client(user) and user.is_internal

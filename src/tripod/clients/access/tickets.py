@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tripod.clients.access.accounts import portal_client_id
+from tripod.clients.access.accounts import is_account_team, portal_client_id
 from tripod.clients.models import Client, SlaPolicy, Ticket, TicketComment
 from tripod.core.access import grants_visibility, scope
 from tripod.identity.models import Role
@@ -76,15 +76,6 @@ def sla_policies_visible_to(user: Any) -> QuerySet[SlaPolicy]:
 
 def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_account_team(user: Any, client: Client) -> bool:
-    """Admins, the client's owning AM and its account team."""
-    if not _active(user) or not user.is_internal:
-        return False
-    if user.is_admin or client.owner_am_id == user.pk:
-        return True
-    return client.account_team.filter(pk=user.pk).exists()
 
 
 def is_portal_user_of(user: Any, client: Client) -> bool:
